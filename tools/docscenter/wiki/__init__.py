@@ -1,0 +1,1 @@
+"""The wiki importer: sources (dumps, files, the API) -> converter -> writer."""
