@@ -1,0 +1,3 @@
+from docscenter.cli import main
+
+main()

@@ -1,0 +1,209 @@
+"""Service metadata: ``services/<name>/service.toml`` read, validated and listed."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+#: Lifecycle values a service may declare, in the order the catalogue groups them.
+LIFECYCLES = ("production", "beta", "development", "deprecated", "retired")
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+VERSION = re.compile(r"^\d+(\.\d+)*$")
+REQUIRED_FIELDS = ("title", "summary", "lifecycle", "owners")
+
+
+@dataclass(frozen=True)
+class Owner:
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class WikiSource:
+    """One original wiki page a service's pages were imported from."""
+
+    title: str
+    url: str = ""
+    revision: int | None = None
+    page: str = ""  # the page it became, relative to the service folder, without suffix
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a ``service.toml``: the file, the field, what is wrong."""
+
+    path: Path
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ServiceMeta:
+    """What a service's ``service.toml`` says about it."""
+
+    name: str
+    path: Path  # the service folder
+    title: str
+    summary: str = ""
+    lifecycle: str = ""
+    owners: tuple[Owner, ...] = ()
+    server_repo: str = ""
+    client_repo: str = ""
+    ci_url: str = ""
+    api_versions: tuple[str, ...] = ()
+    wiki_pages: tuple[WikiSource, ...] = ()
+    problems: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def toml_path(self) -> Path:
+        return self.path / "service.toml"
+
+    @property
+    def docname(self) -> str:
+        """Docname of the service's landing page, relative to the center root."""
+        return f"services/{self.name}/index"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line a top-level ``key = ...`` appears on, for pointing at the field."""
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _is_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https", "ssh", "hg", "git") and bool(parts.netloc)
+
+
+def load_service(folder: Path) -> ServiceMeta:
+    """Read ``folder/service.toml``; problems are collected on the result, never raised."""
+    path = folder / "service.toml"
+    name = folder.name
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str, line: int | None = None) -> None:
+        problems.append(Problem(path, key, message, line if line else _line_of(text, key)))
+
+    text = ""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        problems.append(Problem(path, "service.toml", "file is missing"))
+        return ServiceMeta(name, folder, name, problems=tuple(problems))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problems.append(
+            Problem(path, "syntax", f"not valid TOML ({exc})", int(line[1]) if line else None)
+        )
+        return ServiceMeta(name, folder, name, problems=tuple(problems))
+
+    def text_field(key: str) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            problem(key, f"must be a string, not {type(value).__name__}")
+            return ""
+        return value.strip()
+
+    for key in REQUIRED_FIELDS:
+        if key not in data or data[key] in ("", []):
+            problems.append(Problem(path, key, "required field is missing or empty"))
+
+    lifecycle = text_field("lifecycle")
+    if lifecycle and lifecycle not in LIFECYCLES:
+        expected = ", ".join(LIFECYCLES)
+        problem("lifecycle", f"unknown value {lifecycle!r} (expected one of {expected})")
+
+    owners: list[Owner] = []
+    raw_owners = data.get("owners", [])
+    if not isinstance(raw_owners, list):
+        problem("owners", "must be a list of {name, email} tables")
+        raw_owners = []
+    for index, raw in enumerate(raw_owners):
+        if isinstance(raw, str):
+            raw = {"name": raw}
+        if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
+            problem("owners", f"entry {index + 1} needs a name")
+            continue
+        email = str(raw.get("email", "")).strip()
+        if email and not EMAIL.match(email):
+            problem("owners", f"entry {index + 1} has a malformed e-mail address {email!r}")
+        owners.append(Owner(str(raw["name"]).strip(), email))
+
+    urls = {}
+    for key in ("server_repo", "client_repo", "ci_url"):
+        urls[key] = text_field(key)
+        if urls[key] and not _is_url(urls[key]):
+            problem(key, f"not a well-formed URL: {urls[key]!r}")
+
+    versions: list[str] = []
+    raw_versions = data.get("api_versions", [])
+    if not isinstance(raw_versions, list):
+        problem("api_versions", "must be a list of version strings such as \"1.0\"")
+        raw_versions = []
+    for version in raw_versions:
+        if not isinstance(version, str) or not VERSION.match(version):
+            problem("api_versions", f"{version!r} is not a version such as \"1.0\"")
+        else:
+            versions.append(version)
+
+    wiki: list[WikiSource] = []
+    raw_wiki = data.get("wiki_pages", [])
+    if not isinstance(raw_wiki, list):
+        problem("wiki_pages", "must be a list of tables")
+        raw_wiki = []
+    for index, raw in enumerate(raw_wiki):
+        if isinstance(raw, str):
+            raw = {"title": raw}
+        if not isinstance(raw, dict) or not str(raw.get("title", "")).strip():
+            problem("wiki_pages", f"entry {index + 1} needs a title")
+            continue
+        url = str(raw.get("url", ""))
+        if url and not _is_url(url):
+            problem("wiki_pages", f"entry {index + 1} has a malformed URL {url!r}")
+        revision = raw.get("revision")
+        wiki.append(
+            WikiSource(
+                str(raw["title"]).strip(),
+                url,
+                revision if isinstance(revision, int) else None,
+                str(raw.get("page", "")),
+            )
+        )
+
+    title = text_field("title") or name
+    return ServiceMeta(
+        name=name,
+        path=folder,
+        title=title,
+        summary=text_field("summary"),
+        lifecycle=lifecycle,
+        owners=tuple(owners),
+        server_repo=urls["server_repo"],
+        client_repo=urls["client_repo"],
+        ci_url=urls["ci_url"],
+        api_versions=tuple(versions),
+        wiki_pages=tuple(wiki),
+        problems=tuple(problems),
+    )
+
+
+def discover(services_dir: Path) -> list[ServiceMeta]:
+    """Every service under ``services_dir`` (folders holding a service.toml or index.rst)."""
+    if not services_dir.is_dir():
+        return []
+    found = []
+    for folder in sorted(services_dir.iterdir()):
+        if folder.is_dir() and not folder.name.startswith((".", "_")):
+            if (folder / "service.toml").exists() or (folder / "index.rst").exists():
+                found.append(load_service(folder))
+    return found

@@ -1,0 +1,45 @@
+"""The Sphinx extension: ``extensions = ["docscenter"]`` wires everything a center needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .. import __version__
+from . import catalogue, registry
+from .domain import DocscenterDomain
+
+#: Bump when the shape of the data docscenter keeps in the environment changes.
+ENV_VERSION = 1
+HTML_TEMPLATES = Path(__file__).parent.parent / "templates" / "html"
+STATIC = Path(__file__).parent.parent / "static"
+
+
+def configure(app: Sphinx, config: Config) -> None:
+    """``config-inited``: the center's defaults, kept overridable from conf.py."""
+    if config.root_doc != "index" and config.docscenter_front_redirect:
+        # The front page lives at source/index; build/html/index.html sends readers there.
+        config.html_additional_pages.setdefault("index", "docscenter/redirect.html")
+    config.templates_path = [*config.templates_path, str(HTML_TEMPLATES)]
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
+def setup_extension(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinxcontrib.httpdomain")
+    app.add_config_value("docscenter_services_dir", "services", "env", str)
+    app.add_config_value("docscenter_front_redirect", True, "html", bool)
+
+    app.connect("config-inited", configure)
+    app.connect("builder-inited", registry.load_registry)
+    app.connect("env-get-outdated", catalogue.outdated_catalogues)
+    app.add_domain(DocscenterDomain)
+    app.add_css_file("docscenter.css")
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

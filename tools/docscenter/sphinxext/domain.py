@@ -1,0 +1,43 @@
+"""The ``docscenter`` domain: holds the directives (``docscenter:resources`` ...) and the
+per-document data the extension keeps in the environment (merged after parallel reads)."""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from typing import Any
+
+from sphinx.domains import Domain
+from sphinx.environment import BuildEnvironment
+
+from .catalogue import CatalogueDirective
+from .resources import ResourcesDirective
+
+
+class DocscenterDomain(Domain):
+    name = "docscenter"
+    label = "docscenter"
+    directives = {
+        "resources": ResourcesDirective,
+        "catalogue": CatalogueDirective,
+    }
+    initial_data: dict[str, Any] = {
+        "catalogue_docs": set(),  # documents showing the catalogue
+        "service_names": (),  # services known when the catalogue was last read
+    }
+
+    @property
+    def catalogue_docs(self) -> set[str]:
+        return self.data["catalogue_docs"]
+
+    def clear_doc(self, docname: str) -> None:
+        self.catalogue_docs.discard(docname)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        self.catalogue_docs.update(otherdata["catalogue_docs"] & set(docnames))
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:  # nothing to resolve
+        return []
+
+
+def get_domain(env: BuildEnvironment) -> DocscenterDomain:
+    return env.domains["docscenter"]  # type: ignore[return-value]

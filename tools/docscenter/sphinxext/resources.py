@@ -1,0 +1,95 @@
+"""``.. docscenter:resources::`` — a service's "Resources" list, rendered from service.toml."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from ..services import ServiceMeta
+from .log import Subtype, warn
+from .registry import get_registry
+
+
+def doc_link(target: str, text: str, refdoc: str) -> addnodes.pending_xref:
+    """A ``:doc:`` reference to an absolute docname, resolved (and checked) by Sphinx."""
+    ref = addnodes.pending_xref(
+        "", refdomain="std", reftype="doc", reftarget="/" + target, refexplicit=True,
+        refwarn=True, refdoc=refdoc,
+    )
+    ref += nodes.inline(text, text, classes=["doc"])
+    return ref
+
+
+def external(url: str, text: str | None = None) -> nodes.reference:
+    return nodes.reference("", text or url, refuri=url)
+
+
+def owner_nodes(meta: ServiceMeta) -> list[nodes.Node]:
+    """Owners as names linked to their e-mail address, comma separated."""
+    out: list[nodes.Node] = []
+    for index, owner in enumerate(meta.owners):
+        if index:
+            out.append(nodes.Text(", "))
+        out.append(external(f"mailto:{owner.email}", owner.name) if owner.email
+                   else nodes.Text(owner.name))
+    return out
+
+
+def _item(label: str, *content: nodes.Node) -> nodes.list_item:
+    para = nodes.paragraph()
+    para += nodes.strong(label, label)
+    para += nodes.Text(": ")
+    para.extend(content)
+    return nodes.list_item("", para)
+
+
+def resource_items(meta: ServiceMeta, refdoc: str, prefix: str) -> list[nodes.list_item]:
+    """The list items of a service's Resources, in a fixed order; absent fields are skipped."""
+    items = []
+    if meta.owners:
+        items.append(_item("Owners", *owner_nodes(meta)))
+    if meta.lifecycle:
+        items.append(_item("Lifecycle", nodes.Text(meta.lifecycle)))
+    if meta.server_repo:
+        items.append(_item("Server repository", external(meta.server_repo)))
+    if meta.client_repo:
+        items.append(_item("Client repository", external(meta.client_repo)))
+    if meta.ci_url:
+        items.append(_item("Continuous integration", external(meta.ci_url)))
+    if meta.api_versions:
+        links: list[nodes.Node] = []
+        for index, version in enumerate(meta.api_versions):
+            if index:
+                links.append(nodes.Text(", "))
+            links.append(doc_link(f"{prefix}{meta.name}/apis-{version}",
+                                  f"API v{version}", refdoc))
+        items.append(_item("API versions", *links))
+    for source in meta.wiki_pages:
+        label = nodes.Text(source.title)
+        link = external(source.url, source.title) if source.url else label
+        extra = [nodes.Text(f" (revision {source.revision})")] if source.revision else []
+        items.append(_item("Original wiki page", link, *extra))
+    return items
+
+
+class ResourcesDirective(SphinxDirective):
+    """Render the Resources of the service the current document belongs to."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        registry = get_registry(self.env.app)
+        meta = registry.service_of(self.env.docname)
+        if meta is None:
+            warn(Subtype.directive, "docscenter:resources is only meaningful inside a service "
+                 "folder", self.get_location())
+            return []
+        # Re-read this page (and only the pages using the directive) when service.toml changes.
+        self.env.note_dependency(str(meta.toml_path))
+        items = resource_items(meta, self.env.docname, registry.prefix)
+        if not items:
+            return [nodes.paragraph(text="No resources recorded in service.toml yet.")]
+        bullets = nodes.bullet_list(classes=["docscenter-resources"])
+        bullets.extend(items)
+        return [bullets]
