@@ -1,3 +1,3 @@
 from docscenter.cli import main
 
-main()
+main(prog_name="docscenter")

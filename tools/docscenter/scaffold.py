@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -39,7 +40,7 @@ def template_env(center_root: Path | None = None) -> jinja2.Environment:
     env.filters["rst"] = rst.escape
     env.filters["heading"] = rst.heading
     env.filters["toml"] = rst.toml_string
-    env.filters["py"] = repr
+    env.filters["py"] = lambda value: json.dumps(value, ensure_ascii=False)
     return env
 
 

@@ -35,6 +35,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", configure)
     app.connect("builder-inited", registry.load_registry)
     app.connect("env-get-outdated", catalogue.outdated_catalogues)
+    app.connect("env-get-updated", catalogue.rewrite_navigation)
     app.add_domain(DocscenterDomain)
     app.add_css_file("docscenter.css")
     return {

@@ -79,7 +79,7 @@ class CatalogueDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        registry = get_registry(self.env.app)
+        registry = get_registry(self.env)
         services = ordered(registry.services.values())
         env = self.env
         from .domain import get_domain
@@ -127,8 +127,20 @@ def outdated_catalogues(app: Sphinx, env: BuildEnvironment, added: Set[str],
     from .domain import get_domain
 
     domain = get_domain(env)
-    names = get_registry(app).names()
+    names = get_registry(env).names()
     if names == domain.data["service_names"]:
         return []
     domain.data["service_names"] = names
+    domain.navigation_changed = True
     return sorted(domain.catalogue_docs)
+
+
+def rewrite_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """When the set of services changed, every page's sidebar lists them: rewrite them all."""
+    from .domain import get_domain
+
+    domain = get_domain(env)
+    if getattr(domain, "navigation_changed", False):
+        domain.navigation_changed = False
+        return sorted(env.found_docs)
+    return []

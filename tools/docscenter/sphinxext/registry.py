@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from ..services import ServiceMeta, discover
 from .log import Subtype, warn
@@ -28,15 +29,26 @@ class Registry:
         return tuple(sorted(self.services))
 
 
-def get_registry(app: Sphinx) -> Registry:
-    return app.docscenter_registry  # type: ignore[attr-defined]
+# One registry per center being built, keyed by source folder. A module global rather than an
+# attribute of the environment: it is rebuilt from service.toml on every build, never pickled,
+# and forked parallel readers inherit it.
+_REGISTRIES: dict[str, Registry] = {}
+
+
+def get_registry(env: BuildEnvironment) -> Registry:
+    return _REGISTRIES[str(env.srcdir)]
 
 
 def load_registry(app: Sphinx) -> None:
     """``builder-inited``: discover services and report malformed metadata."""
     services_dir = Path(app.srcdir) / app.config.docscenter_services_dir
     services = discover(services_dir)
-    app.docscenter_registry = Registry(services, app.config.docscenter_services_dir)  # type: ignore[attr-defined]
+    _REGISTRIES[str(app.srcdir)] = Registry(services, app.config.docscenter_services_dir)
+    # Group the routing table per service and API version: paths are /<service>/<X.Y>/...
+    ignored = list(app.config.http_index_ignore_prefixes)
+    app.config.http_index_ignore_prefixes = ignored + [
+        f"/{meta.name}" for meta in services if f"/{meta.name}" not in ignored
+    ]
     for meta in services:
         for problem in meta.problems:
             location = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)

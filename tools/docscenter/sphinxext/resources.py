@@ -79,7 +79,7 @@ class ResourcesDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        registry = get_registry(self.env.app)
+        registry = get_registry(self.env)
         meta = registry.service_of(self.env.docname)
         if meta is None:
             warn(Subtype.directive, "docscenter:resources is only meaningful inside a service "

@@ -1,0 +1,20 @@
+"""Sphinx configuration of the docscenter documentation center (built with docscenter)."""
+
+project = "docscenter"
+author = "docscenter"
+root_doc = "source/index"
+extensions = ["docscenter"]
+
+# The center root is Sphinx's source folder: keep everything that is not a page out.
+exclude_patterns = [
+    "build", ".venv", "venv", ".tox", ".hg", ".git", "tools", "tests", "bench",
+    "README*", "**/.*",
+]
+
+html_theme = "furo"
+html_title = project
+html_show_sourcelink = True
+
+# Findings are warnings with type "docscenter"; silence one kind with e.g.
+# suppress_warnings = ["docscenter.unused_term"]
+suppress_warnings: list[str] = []
