@@ -1,0 +1,82 @@
+"""What every wiki source yields: pages, site information, and one error type.
+
+Kept apart from the readers so that ``export``, ``api`` and the ``sources`` façade can all
+import it without importing each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+
+class SourceError(Exception):
+    """Bad input; str() is ONE line naming the file/URL (and line, when known) and the problem."""
+
+
+@dataclass(frozen=True)
+class WikiPage:
+    """One wiki page at its latest revision, as the source gave it (no conversion)."""
+
+    title: str  # full title as the wiki has it, e.g. "WPD:Editors Guide"
+    text: str  # wikitext of the latest revision
+    namespace: int = 0
+    revision: int | None = None
+    timestamp: str | None = None  # ISO 8601 as given by the wiki
+    contributor: str | None = None
+    redirect: str | None = None  # target title when the wiki marks it a redirect
+    url: str | None = None  # page URL on the wiki when known
+    source: str = ""  # where it came from: file path or api URL (for messages)
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What a wiki says about itself: name, main page URL and namespace names."""
+
+    sitename: str | None
+    base: str | None  # e.g. "https://wiki.example.org/wiki/Main_Page"
+    article_path: str | None  # derived "https://wiki.example.org/wiki/$1"
+    namespaces: Mapping[int, str] = field(default_factory=dict)
+
+    def page_url(self, title: str) -> str | None:
+        """The URL of ``title`` on the wiki, or None when the article path is unknown."""
+        if not self.article_path:
+            return None
+        # The characters MediaWiki itself leaves unescaped in page URLs (wfUrlencode).
+        return self.article_path.replace("$1", quote(title.replace(" ", "_"), safe=";@$!*(),/~:"))
+
+
+def article_path_from_base(base: str | None) -> str | None:
+    """Derive ``.../wiki/$1`` from the main page URL ``.../wiki/Main_Page``.
+
+    Handles both pretty URLs (last path segment is the title) and ``index.php?title=...``.
+    """
+    if not base:
+        return None
+    parts = urlsplit(base)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "title" for key, _ in query):
+        new_query = urlencode([(k, "$1" if k == "title" else v) for k, v in query], safe="$")
+        return urlunsplit(parts._replace(query=new_query, fragment=""))
+    head, slash, _title = parts.path.rpartition("/")
+    if not slash:
+        return None
+    return urlunsplit(parts._replace(path=f"{head}/$1", query="", fragment=""))
+
+
+_REDIRECT = re.compile(r"\A\s*#REDIRECT\s*:?\s*\[\[\s*:?([^\]|#\n]+)", re.IGNORECASE)
+
+
+def redirect_target(text: str) -> str | None:
+    """The target title of a ``#REDIRECT [[Target]]`` page, or None when it is not one."""
+    match = _REDIRECT.match(text)
+    if match is None:
+        return None
+    return " ".join(match.group(1).replace("_", " ").split()) or None
+
+
+def normalise_title(title: str) -> str:
+    """Compare titles the way the wiki does: underscores are spaces, runs of spaces collapse."""
+    return " ".join(title.replace("_", " ").split())

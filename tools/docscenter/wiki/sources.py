@@ -1,0 +1,150 @@
+"""Where wiki pages come from: an export dump, ``.wiki`` files, or a live wiki's API.
+
+This module is the one the importer uses. Readers yield :class:`WikiPage` objects and never
+convert or write anything; every problem with the input is a :class:`SourceError` whose
+message is one line naming the file or URL.
+
+- :class:`ExportReader` streams a Special:Export dump (see :mod:`.export`);
+- :func:`read_wiki_files` reads raw ``.wiki`` files and folders;
+- :class:`ApiClient` talks to ``api.php`` (see :mod:`.api`);
+- :func:`open_source` picks one of them from a command-line argument.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from .api import DEFAULT_USER_AGENT, ApiClient
+from .export import ExportReader
+from .source_types import SiteInfo, SourceError, WikiPage, normalise_title, redirect_target
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "ApiClient",
+    "ExportReader",
+    "SiteInfo",
+    "SourceError",
+    "WikiPage",
+    "open_source",
+    "read_wiki_files",
+]
+
+_DUMP_SUFFIXES = (".xml", ".xml.gz", ".xml.bz2")
+
+
+def read_wiki_files(paths: Iterable[Path], prefix: str = "") -> Iterator[WikiPage]:
+    """Pages from ``.wiki`` files and folders (folders recursively, in sorted order).
+
+    The title is ``prefix`` + the path relative to the folder argument (a file argument uses
+    its stem) without ``.wiki``, with ``_`` read as a space and ``/`` between folders. Text
+    must be UTF-8; Windows line ends become ``\\n`` as MediaWiki stores them. A page that
+    starts with ``#REDIRECT [[Target]]`` gets ``redirect="Target"``.
+    """
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = sorted(
+                (p for p in path.rglob("*.wiki") if p.is_file()),
+                key=lambda p: p.relative_to(path).as_posix(),
+            )
+            for file in files:
+                yield _read_wiki_file(file, prefix, file.relative_to(path).with_suffix(""))
+        elif path.is_file():
+            yield _read_wiki_file(path, prefix, Path(path.stem))
+        else:
+            raise SourceError(f"{path}: no such file or folder")
+
+
+def _read_wiki_file(path: Path, prefix: str, relative: Path) -> WikiPage:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    text = text.replace("\r\n", "\n")
+    return WikiPage(
+        title=prefix + relative.as_posix().replace("_", " "),
+        text=text,
+        redirect=redirect_target(text),
+        source=str(path),
+    )
+
+
+def open_source(
+    spec: str,
+    *,
+    pages: Sequence[str] = (),
+    prefix: str | None = None,
+    title_prefix: str = "",
+) -> tuple[Iterator[WikiPage], SiteInfo | None]:
+    """Open the source a command line names and return its pages and site information.
+
+    - an ``http(s)://`` URL is a wiki's ``api.php``: ``pages`` and/or ``prefix`` say what to
+      fetch (one of them is required);
+    - a ``.xml`` file (also ``.xml.gz``/``.xml.bz2``) is a Special:Export dump;
+    - a ``.wiki`` file or a folder holds raw wikitext files; titles get ``title_prefix``.
+
+    For dumps and files, ``pages``/``prefix`` select pages by title; a requested page that is
+    not in the source is a SourceError once the source is exhausted.
+    """
+    if spec.startswith(("http://", "https://")):
+        if not pages and prefix is None:
+            raise SourceError(f"{spec}: name the pages to fetch from the wiki (pages or a prefix)")
+        client = ApiClient(spec)
+        site = client.siteinfo()
+        streams: list[Iterator[WikiPage]] = []
+        if pages:
+            streams.append(client.pages(pages))
+        if prefix is not None:
+            streams.append(client.prefix(prefix))
+        return _unique(itertools.chain.from_iterable(streams)), site
+
+    path = Path(spec)
+    if not path.exists():
+        raise SourceError(f"{spec}: no such file or folder")
+    if path.is_file() and path.name.lower().endswith(_DUMP_SUFFIXES):
+        reader = ExportReader(path)
+        return _select(iter(reader), spec, pages, prefix), reader.siteinfo
+    if path.is_dir() or path.suffix.lower() == ".wiki":
+        stream = read_wiki_files([path], title_prefix)
+        return _select(stream, spec, pages, prefix), None
+    raise SourceError(
+        f"{spec}: unknown kind of source; expected an api.php URL, a .xml export, "
+        "a .wiki file or a folder"
+    )
+
+
+def _unique(stream: Iterator[WikiPage]) -> Iterator[WikiPage]:
+    """Drop a page already yielded (pages and a prefix may name the same page)."""
+    seen: set[str] = set()
+    for page in stream:
+        if page.title not in seen:
+            seen.add(page.title)
+            yield page
+
+
+def _select(
+    stream: Iterator[WikiPage], spec: str, pages: Sequence[str], prefix: str | None
+) -> Iterator[WikiPage]:
+    """Keep the pages named in ``pages`` or starting with ``prefix`` (all when neither)."""
+    if not pages and prefix is None:
+        yield from stream
+        return
+    wanted = {normalise_title(t): t for t in pages}
+    start = normalise_title(prefix) if prefix is not None else None
+    found: set[str] = set()
+    for page in stream:
+        title = normalise_title(page.title)
+        if title in wanted or (start is not None and title.startswith(start)):
+            found.add(title)
+            yield page
+    missing = [wanted[t] for t in wanted if t not in found]
+    if missing:
+        raise SourceError(f"{spec}: not in this source: {', '.join(map(repr, missing))}")
