@@ -141,3 +141,66 @@ def serve(port: int) -> None:
         "--ignore", "*/.venv/*", "--watch", str(center.services_dir),
     ]
     sys.exit(subprocess.run(command, check=False).returncode)
+
+
+format_option = click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="Human-readable text or JSON for CI.",
+)
+
+
+@main.command()
+@center_option
+@format_option
+@reports_errors
+def check(output_format: str) -> None:
+    """Fast checks without a full build: template, metadata, glossary, stubs, links."""
+    from .checks import run_check
+
+    sys.exit(run_check(get_center(), output_format))
+
+
+@main.command()
+@center_option
+@format_option
+@reports_errors
+def status(output_format: str) -> None:
+    """The documentation-status table of every service."""
+    from .status import run_status
+
+    sys.exit(run_status(get_center(), output_format))
+
+
+@main.command("install-hook")
+@center_option
+@reports_errors
+def install_hook() -> None:
+    """Add the commit hook (runs the fast check) to the center's Hg or Git clone."""
+    from .vcs_setup import install_hook as install
+
+    click.echo(install(get_center()))
+
+
+@main.command("import-wiki")
+@center_option
+@click.argument("sources", nargs=-1)
+@click.option("--service", default=None, help="Send every page to this service.")
+@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The import manifest (default: tools/wiki.toml when present).")
+@click.option("--wiki-url", default=None, help="Article URL of the wiki, e.g. "
+              "https://wiki.example.org/wiki/$1 (links to pages not imported).")
+@click.option("--page", "pages", multiple=True, help="With an api.php URL: a page title.")
+@click.option("--prefix", default=None, help="With an api.php URL: every page whose title "
+              "starts with this.")
+@click.option("--glossary", is_flag=True, help="Add the wiki's glossary terms to the shared "
+              "glossary.")
+@click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite stubs that were edited since import.")
+@format_option
+@reports_errors
+def import_wiki(**options: Any) -> None:
+    """Import MediaWiki pages (Special:Export XML, .wiki files, or an api.php URL) as stubs."""
+    from .wiki.importer import run_import
+
+    sys.exit(run_import(get_center(), **options))

@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .. import __version__
-from . import catalogue, registry
+from . import catalogue, conformance, glossary, history, registry, status
 from .domain import DocscenterDomain
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
@@ -37,6 +37,10 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", catalogue.outdated_catalogues)
     app.connect("env-get-updated", catalogue.rewrite_navigation)
     app.add_domain(DocscenterDomain)
+    glossary.setup_glossary(app)
+    conformance.setup_conformance(app)
+    status.setup_status(app)
+    history.setup_history(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

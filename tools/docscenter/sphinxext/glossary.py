@@ -1,0 +1,9 @@
+"""(Being written.)"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+
+def setup_glossary(app: Sphinx) -> None:
+    """Register this component with Sphinx."""
