@@ -33,8 +33,9 @@ linkcheck: $(STAMP)
 test: $(STAMP)
 	$(VPY) -m pytest -n 2 -m "not browser"
 
+# Headless Chromium against the build/html just made; screenshots in build/screenshots/.
 test-browser: $(STAMP) html
-	$(VPY) -m pytest -m browser
+	DOCSCENTER_HTML=build/html $(VPY) -m pytest -m browser tests/browser
 
 bench: $(STAMP)
 	$(VPY) bench/build.py

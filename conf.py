@@ -2,6 +2,7 @@
 
 project = "docscenter"
 author = "docscenter"
+copyright = author  # furo prints "Copyright ©" with nothing after it otherwise
 root_doc = "source/index"
 extensions = ["docscenter"]
 

@@ -1,4 +1,4 @@
-"""``.. docscenter:catalogue::`` — the front page's table of every service, plus the
+"""``.. docscenter:catalogue::`` — the front page's cards, one per service, plus the
 toctrees (one per lifecycle) that put every service in the navigation without anyone
 editing a toctree by hand."""
 
@@ -14,7 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..services import LIFECYCLES, ServiceMeta
 from .registry import get_registry
-from .resources import doc_link, owner_nodes
+from .resources import api_links, doc_link, owner_nodes
 
 LIFECYCLE_CAPTIONS = {
     "production": "Services in production",
@@ -47,8 +47,35 @@ def table(headers: list[str], rows: Iterable[list[list[nodes.Node]]], widths: li
 
 
 def lifecycle_badge(lifecycle: str) -> nodes.inline:
+    """The coloured lifecycle label (colours in docscenter.css, readable in both themes)."""
     text = lifecycle or "unknown"
     return nodes.inline(text, text, classes=["docscenter-badge", f"docscenter-{text}"])
+
+
+def _line(label: str, content: list[nodes.Node], classes: list[str]) -> nodes.paragraph:
+    para = nodes.paragraph(classes=classes)
+    para += nodes.inline(label, label, classes=["docscenter-label"])
+    para += nodes.Text(" ")
+    para.extend(content)
+    return para
+
+
+def service_card(meta: ServiceMeta, prefix: str, refdoc: str) -> nodes.container:
+    """One service of the catalogue: title and badge, summary, owners, API pages."""
+    card = nodes.container(classes=["docscenter-card", f"docscenter-card-{meta.lifecycle}"])
+    title = nodes.paragraph(classes=["docscenter-card-title"])
+    title += doc_link(prefix + meta.name + "/index", meta.title, refdoc)
+    title += nodes.Text(" ")
+    title += lifecycle_badge(meta.lifecycle)
+    card += title
+    if meta.summary:
+        card += nodes.paragraph(meta.summary, meta.summary, classes=["docscenter-card-summary"])
+    if meta.owners:
+        card += _line("Owners", owner_nodes(meta), ["docscenter-card-owners"])
+    if meta.api_versions:
+        label = "APIs" if len(meta.api_versions) > 1 else "API"
+        card += _line(label, api_links(meta, prefix, refdoc), ["docscenter-card-apis"])
+    return card
 
 
 def ordered(services: Iterable[ServiceMeta]) -> list[ServiceMeta]:
@@ -74,7 +101,7 @@ def toctree_node(parent: str, docnames: list[str], caption: str) -> nodes.compou
 
 
 class CatalogueDirective(SphinxDirective):
-    """The service catalogue: one row per service, and the services' toctrees."""
+    """The service catalogue: one card per service, and the services' toctrees."""
 
     has_content = False
 
@@ -90,26 +117,10 @@ class CatalogueDirective(SphinxDirective):
         if not services:
             return [nodes.paragraph(text="No services yet: add one with "
                                     "“docscenter new-service NAME”.")]
-        rows = []
-        for meta in services:
-            index = registry.prefix + meta.name + "/index"
-            apis: list[nodes.Node] = []
-            for number, version in enumerate(meta.api_versions):
-                if number:
-                    apis.append(nodes.Text(", "))
-                apis.append(doc_link(f"{registry.prefix}{meta.name}/apis-{version}",
-                                     f"v{version}", env.docname))
-            rows.append([
-                [doc_link(index, meta.title, env.docname)],
-                [nodes.Text(meta.summary)],
-                [lifecycle_badge(meta.lifecycle)],
-                owner_nodes(meta),
-                apis,
-            ])
-        result: list[nodes.Node] = [
-            table(["Service", "Summary", "Lifecycle", "Owners", "APIs"], rows,
-                  [18, 42, 10, 18, 12], ["docscenter-catalogue"])
-        ]
+        # A grid of cards: it reflows from three columns on a laptop to one on a phone.
+        grid = nodes.container(classes=["docscenter-catalogue"])
+        grid.extend(service_card(meta, registry.prefix, env.docname) for meta in services)
+        result: list[nodes.Node] = [grid]
         groups: dict[str, list[str]] = {}
         for meta in services:
             key = meta.lifecycle if meta.lifecycle in LIFECYCLE_CAPTIONS else ""

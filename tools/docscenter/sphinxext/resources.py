@@ -36,6 +36,17 @@ def owner_nodes(meta: ServiceMeta) -> list[nodes.Node]:
     return out
 
 
+def api_links(meta: ServiceMeta, prefix: str, refdoc: str) -> list[nodes.Node]:
+    """Links to each API page, named in full ("Storage API v1.1") so they read well alone."""
+    links: list[nodes.Node] = []
+    for number, version in enumerate(meta.api_versions):
+        if number:
+            links.append(nodes.Text(", "))
+        links.append(doc_link(f"{prefix}{meta.name}/apis-{version}",
+                              f"{meta.title} API v{version}", refdoc))
+    return links
+
+
 def _item(label: str, *content: nodes.Node) -> nodes.list_item:
     para = nodes.paragraph()
     para += nodes.strong(label, label)
@@ -58,13 +69,7 @@ def resource_items(meta: ServiceMeta, refdoc: str, prefix: str) -> list[nodes.li
     if meta.ci_url:
         items.append(_item("Continuous integration", external(meta.ci_url)))
     if meta.api_versions:
-        links: list[nodes.Node] = []
-        for index, version in enumerate(meta.api_versions):
-            if index:
-                links.append(nodes.Text(", "))
-            links.append(doc_link(f"{prefix}{meta.name}/apis-{version}",
-                                  f"API v{version}", refdoc))
-        items.append(_item("API versions", *links))
+        items.append(_item("API versions", *api_links(meta, prefix, refdoc)))
     for source in meta.wiki_pages:
         label = nodes.Text(source.title)
         link = external(source.url, source.title) if source.url else label
