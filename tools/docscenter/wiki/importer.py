@@ -1,0 +1,557 @@
+"""``docscenter import-wiki``: wiki pages -> reST stubs in the center's services.
+
+Two passes over the sources: the first decides where every page goes (so links between
+imported pages can become internal references), the second converts pages on every core and
+stages the stubs; only when everything succeeded are the stubs moved into place, so a failed
+import leaves the center as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import tomlkit
+
+from ..center import Center, UsageError
+from ..services import SLUG
+from .convert import ConvertedPage, ConvertOptions, PageRef, convert_page, normalise_title
+from .manifest import Manifest, load_manifest
+from .naming import page_name
+from .pool import TimedOut, run_bounded
+from .source_types import SourceError, WikiPage
+from .sources import open_source
+from .stubs import Provenance, StubState, render_stub, split_stub, stub_state, write_atomic
+
+PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
+WIKI_FOLDER = "wiki"
+
+
+@dataclass
+class PlannedPage:
+    """One wiki page and where it goes."""
+
+    title: str
+    service: str
+    path: Path  # the stub file
+    docname: str
+    label: str
+    revision: int | None
+    timestamp: str | None
+    url: str | None
+    anchors: frozenset[str] = frozenset()
+    action: str = ""  # new, updated, unchanged, kept-edited, overwritten-edited, timed-out
+    unknown_templates: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    pages: list[PlannedPage] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)
+    unassigned: list[str] = field(default_factory=list)
+    unknown_templates: Counter[str] = field(default_factory=Counter)
+    timed_out: list[str] = field(default_factory=list)
+    glossary_terms: list[tuple[str, str]] = field(default_factory=list)
+    glossary: dict[str, list[str]] = field(default_factory=dict)
+    other_files: list[str] = field(default_factory=list)
+    committed: str | None = None
+    dry_run: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for page in self.pages if page.action == action)
+
+
+# -- pass 1: where does every page go ------------------------------------------------------
+
+_PROTECTED = re.compile(r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                        re.I | re.S)
+_HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
+
+
+def quick_anchors(text: str) -> frozenset[str]:
+    """Anchors of the headings whose title is plain text, found without a full parse. Only
+    these are offered as ``:ref:`` targets to other pages, so a reference never points at a
+    label the converter did not make."""
+    from .convert import _next_anchor
+
+    seen: Counter[str] = Counter()
+    plain: set[str] = set()
+    for match in _HEADING.finditer(_PROTECTED.sub("", text)):
+        title = match[2].strip()
+        anchor = _next_anchor(seen, re.sub(r"['\[\]{}<>|&]", "", title))
+        if not re.search(r"['\[\]{}<>|&_%]", title):
+            plain.add(anchor)
+    return frozenset(plain)
+
+
+def _existing_names(folder: Path) -> dict[str, str]:
+    """Stub name by wiki title, for the stubs already in ``folder`` (keeps names stable)."""
+    names: dict[str, str] = {}
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.rst")):
+            try:
+                parts = split_stub(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+            if parts and "title" in parts[0]:
+                names[normalise_title(parts[0]["title"])] = path.stem
+    return names
+
+
+class Planner:
+    """Assigns pages to services and safe file names inside them."""
+
+    def __init__(self, center: Center, manifest: Manifest, service: str | None) -> None:
+        self.center = center
+        self.manifest = manifest
+        self.service = service
+        self.known: dict[str, dict[str, str]] = {}
+        self.taken: dict[str, set[str]] = {}
+
+    def _folder(self, service: str) -> Path:
+        return self.center.services_dir / service / WIKI_FOLDER
+
+    def plan(self, page: WikiPage) -> PlannedPage | None:
+        assignment = self.manifest.assign(page.title, self.service)
+        if assignment is None:
+            return None
+        service = assignment.service
+        folder = self.center.services_dir / service
+        if not (folder / "service.toml").is_file():
+            raise UsageError(f"{page.source or page.title}: page {page.title!r} goes to service "
+                             f"{service!r}, which does not exist (docscenter new-service "
+                             f"{service})")
+        if service not in self.known:
+            self.known[service] = _existing_names(self._folder(service))
+            self.taken[service] = {p.stem for p in self._folder(service).glob("*.rst")}
+        title = normalise_title(page.title)
+        if assignment.page:
+            path = folder / f"{assignment.page}.rst"
+            relative = assignment.page
+        else:
+            name = self.known[service].get(title)
+            if name is None:
+                name = page_name(assignment.stem.replace("/", " "), self.taken[service])
+                self.known[service][title] = name
+            path = self._folder(service) / f"{name}.rst"
+            relative = f"{WIKI_FOLDER}/{name}"
+        # Defence in depth: whatever the title, the stub stays inside its service folder.
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise UsageError(f"{page.title!r}: would be written outside {folder}")
+        return PlannedPage(
+            title=page.title, service=service, path=path,
+            docname=f"services/{service}/{relative}",
+            label=f"wiki-{service}-{relative.replace('/', '-')}",
+            revision=page.revision, timestamp=page.timestamp, url=page.url,
+            anchors=quick_anchors(page.text),
+        )
+
+
+# -- pass 2: conversion (in worker processes) ----------------------------------------------
+
+@dataclass(frozen=True)
+class _Shared:
+    refs: dict[str, PageRef]
+    wiki_url: str | None
+    templates: dict[str, Any]
+
+
+_SHARED: _Shared | None = None  # set before the worker pool forks
+
+
+def _resolve(title: str) -> PageRef | None:
+    assert _SHARED is not None
+    return _SHARED.refs.get(normalise_title(title))
+
+
+def _convert(task: tuple[str, str, str]) -> ConvertedPage:
+    title, text, label = task
+    assert _SHARED is not None
+    options = ConvertOptions(label=label, resolve=_resolve, wiki_url=_SHARED.wiki_url,
+                             templates=_SHARED.templates)
+    return convert_page(text, title, options)
+
+
+_ENDPOINT = re.compile(r"^(\s*\.\. http:(?:get|put|post|delete|patch|head|options)::\s+)/",
+                       re.M)
+
+
+def prefix_endpoints(rst: str, service: str) -> str:
+    """Endpoint paths in a center start with the service's name, so the routing table groups
+    them per service and API version."""
+    return _ENDPOINT.sub(lambda m: f"{m[1]}/{service}/", rst)
+
+
+def timed_out_body(page: PlannedPage, text: str, seconds: float) -> str:
+    """A stub for a page the converter gave up on: its wikitext, kept verbatim."""
+    title = " ".join(page.title.split())
+    from ..rst import escape, heading
+
+    lines = [f".. _{page.label}:", "", heading(escape(title), "="), "",
+             f".. note:: This page took longer than {seconds:g} seconds to convert; its wiki "
+             "text is kept below as it was.", "", "::", ""]
+    lines += [("   " + line) if line.strip() else "" for line in text.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+# -- orchestration -------------------------------------------------------------------------
+
+def _sources(center: Center, manifest: Manifest, given: tuple[str, ...]) -> list[str]:
+    if given:
+        return list(given)
+    if manifest.sources:
+        return [s if s.startswith(("http://", "https://")) else str(center.root / s)
+                for s in manifest.sources]
+    raise UsageError("import-wiki: name a source (a .xml export, .wiki files or an api.php "
+                     "URL) or list sources in the manifest's [wiki] sources")
+
+
+def _open(spec: str, manifest: Manifest, pages: tuple[str, ...], prefix: str | None):
+    try:
+        return open_source(spec, pages=pages, prefix=prefix, title_prefix=manifest.title_prefix)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _read_all(specs: list[str], manifest: Manifest, pages: tuple[str, ...],
+              prefix: str | None):
+    """Iterate the pages of every source; URLs are fetched once and kept in memory."""
+    cache: dict[str, list[WikiPage]] = {}
+
+    def iterate():
+        try:
+            for spec in specs:
+                if spec in cache:
+                    yield from cache[spec]
+                    continue
+                stream, site = _open(spec, manifest, pages, prefix)
+                if spec.startswith(("http://", "https://")):
+                    cache[spec] = list(stream)
+                    yield from cache[spec]
+                else:
+                    yield from stream
+        except SourceError as exc:
+            raise UsageError(str(exc)) from None
+
+    return iterate
+
+
+def _site_url(specs: list[str], manifest: Manifest, pages: tuple[str, ...],
+              prefix: str | None) -> str | None:
+    for spec in specs:
+        _stream, site = _open(spec, manifest, pages, prefix)
+        if site is not None and site.article_path:
+            return site.article_path
+    return None
+
+
+def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
+               manifest: Path | None, wiki_url: str | None, pages: tuple[str, ...],
+               prefix: str | None, glossary: bool, commit: bool, dry_run: bool, force: bool,
+               output_format: str) -> int:
+    """The import-wiki command; returns the exit status."""
+    manifest_path = manifest or (center.tools_dir / "wiki.toml")
+    loaded = load_manifest(manifest_path) if (manifest or manifest_path.exists()) else Manifest()
+    if service is not None and not SLUG.match(service):
+        raise UsageError(f"--service {service!r}: not a service name")
+    if service is None and not loaded.rules:
+        raise UsageError("import-wiki: say where pages go: --service NAME or a manifest with "
+                         "[[pages]] entries (tools/wiki.toml)")
+    specs = _sources(center, loaded, sources)
+    pages_of = _read_all(specs, loaded, pages, prefix)
+    base_url = wiki_url or loaded.wiki_url or _site_url(specs, loaded, pages, prefix)
+
+    report = Report(dry_run=dry_run)
+    planner = Planner(center, loaded, service)
+    planned: dict[str, PlannedPage] = {}
+    for page in pages_of():
+        title = normalise_title(page.title)
+        if page.redirect or _is_redirect(page.text):
+            report.redirects[page.title] = page.redirect or _is_redirect(page.text) or ""
+            continue
+        plan = planner.plan(page)
+        if plan is None:
+            report.unassigned.append(page.title)
+            continue
+        if plan.url is None and base_url:
+            plan.url = base_url.replace("$1", page.title.replace(" ", "_"))
+        planned[title] = plan
+    refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
+    for source, target in report.redirects.items():
+        resolved = _follow(target, report.redirects, refs)
+        if resolved is not None:
+            refs[normalise_title(source)] = resolved
+    report.pages = sorted(planned.values(), key=lambda p: (p.service, str(p.path)))
+
+    if commit and not dry_run:
+        _refuse_dirty(center, [p.path for p in report.pages])
+
+    global _SHARED
+    _SHARED = _Shared(refs, base_url, dict(loaded.templates))
+    staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
+    try:
+        texts = {}
+        tasks = ((p.title, p.text, planned[normalise_title(p.title)].label)
+                 for p in pages_of() if normalise_title(p.title) in planned)
+        with click.progressbar(length=len(planned), label="converting", file=sys.stderr,
+                               hidden=len(planned) < 20 or not sys.stderr.isatty()) as bar:
+            for task, result in run_bounded(_convert, tasks, timeout=PAGE_TIMEOUT):
+                plan = planned[normalise_title(task[0])]
+                if isinstance(result, TimedOut):
+                    report.timed_out.append(plan.title)
+                    body = timed_out_body(plan, task[1], result.seconds)
+                elif isinstance(result, Exception):
+                    raise UsageError(f"{plan.title!r}: conversion failed: {result}")
+                else:
+                    body = prefix_endpoints(result.rst, plan.service)
+                    plan.unknown_templates = dict(result.unknown_templates)
+                    report.unknown_templates.update(result.unknown_templates)
+                    report.glossary_terms.extend(result.glossary)
+                provenance = Provenance(plan.title, plan.revision, plan.timestamp, plan.url)
+                texts[plan.title] = render_stub(provenance, body)
+                bar.update(1)
+        for plan in report.pages:
+            plan.action = _decide(plan, texts[plan.title], force)
+            if plan.title in report.timed_out and plan.action in ("new", "updated"):
+                plan.action = "timed-out"
+        if dry_run:
+            return _finish(report, output_format)
+        writes = {p.path: texts[p.title] for p in report.pages
+                  if p.action in ("new", "updated", "overwritten-edited", "timed-out")}
+        extra = _service_files(center, report)
+        for path, text in writes.items():  # stage everything before touching the center
+            staged = staging / path.relative_to(center.root)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_text(text, encoding="utf-8")
+        for path, text in {**writes, **extra}.items():
+            write_atomic(path, text)
+        report.other_files = [str(p.relative_to(center.root)) for p in extra]
+        if glossary and report.glossary_terms:
+            report.glossary = _merge_glossary(center, report.glossary_terms)
+        if commit:
+            report.committed = _commit(center, report, [*writes, *extra])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return _finish(report, output_format)
+
+
+def _is_redirect(text: str) -> str | None:
+    from .source_types import redirect_target
+
+    return redirect_target(text)
+
+
+def _follow(target: str, redirects: dict[str, str], refs: dict[str, PageRef]) -> PageRef | None:
+    """Follow a chain of redirects (at most a few hops; loops end) to an imported page."""
+    seen: set[str] = set()
+    title = normalise_title(target.split("#", 1)[0])
+    normalised = {normalise_title(k): v for k, v in redirects.items()}
+    while title not in refs and title in normalised and title not in seen:
+        seen.add(title)
+        title = normalise_title(normalised[title].split("#", 1)[0])
+    return refs.get(title)
+
+
+def _decide(plan: PlannedPage, text: str, force: bool) -> str:
+    state = stub_state(plan.path)
+    if state is StubState.MISSING:
+        return "new"
+    if state is StubState.EDITED:
+        return "overwritten-edited" if force else "kept-edited"
+    return "unchanged" if plan.path.read_text(encoding="utf-8") == text else "updated"
+
+
+def _service_files(center: Center, report: Report) -> dict[Path, str]:
+    """service.toml (original wiki pages), the wiki index page and the toctree entry."""
+    files: dict[Path, str] = {}
+    by_service: dict[str, list[PlannedPage]] = {}
+    for plan in report.pages:
+        by_service.setdefault(plan.service, []).append(plan)
+    for service, plans in by_service.items():
+        folder = center.services_dir / service
+        toml_path = folder / "service.toml"
+        document = tomlkit.parse(toml_path.read_text(encoding="utf-8"))
+        entries = document.get("wiki_pages")
+        if entries is None:
+            entries = tomlkit.aot()
+            document["wiki_pages"] = entries
+        by_title = {normalise_title(str(e.get("title", ""))): e for e in entries}
+        for plan in plans:
+            entry = by_title.get(normalise_title(plan.title))
+            if entry is None:
+                entry = tomlkit.table()
+                entry["title"] = plan.title
+                entries.append(entry)
+            if plan.url:
+                entry["url"] = plan.url
+            if plan.revision is not None:
+                entry["revision"] = plan.revision
+            entry["page"] = plan.docname.split("/", 2)[2]
+        new_toml = tomlkit.dumps(document)
+        if new_toml != toml_path.read_text(encoding="utf-8"):
+            files[toml_path] = new_toml
+        if any(plan.path.parent.name == WIKI_FOLDER for plan in plans):
+            index = folder / WIKI_FOLDER / "index.rst"
+            if not index.exists():
+                files[index] = WIKI_INDEX.format(service=service)
+            entry_name = f"{WIKI_FOLDER}/index"
+        else:
+            entry_name = None
+        landing = folder / "index.rst"
+        wanted = [entry_name] if entry_name else []
+        wanted += [p.docname.split("/", 2)[2] for p in plans if p.path.parent == folder]
+        updated = add_to_toctree(landing.read_text(encoding="utf-8"), wanted)
+        if updated is not None:
+            files[landing] = updated
+    return files
+
+
+WIKI_INDEX = """\
+.. _service-{service}-wiki:
+
+Imported wiki pages
+===================
+
+These pages were imported from the wiki. Edit them freely: a re-import refreshes only the
+pages nobody has edited since.
+
+.. toctree::
+   :maxdepth: 1
+   :glob:
+
+   *
+"""
+
+
+def add_to_toctree(text: str, entries: list[str]) -> str | None:
+    """Add ``entries`` to the first toctree of a landing page; None when nothing changes."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip() == ".. toctree::"), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith(" ") or not lines[end].strip()):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    present = {line.strip() for line in lines[start + 1 : end]}
+    missing = [entry for entry in entries if entry not in present]
+    if not missing:
+        return None
+    return "\n".join(lines[:end] + [f"   {entry}" for entry in missing] + lines[end:])
+
+
+def _refuse_dirty(center: Center, paths: list[Path]) -> None:
+    from .. import vcs
+
+    repo = vcs.detect(center.root)
+    if repo is None:
+        raise UsageError(f"{center.root}: --commit needs a Mercurial or Git repository")
+    dirty = repo.modified([p for p in paths if p.exists()])
+    if dirty:
+        names = ", ".join(sorted(str(p.relative_to(center.root)) for p in dirty))
+        raise UsageError(f"--commit: uncommitted local edits in {names}; commit or revert "
+                         "them first")
+
+
+def commit_message(report: Report) -> str:
+    """The commit message of an import: one line per wiki title and revision."""
+    written = [p for p in report.pages if p.action in ("new", "updated", "overwritten-edited",
+                                                       "timed-out")]
+    lines = [f"Import {len(written)} wiki page{'s' if len(written) != 1 else ''}", ""]
+    for plan in written:
+        revision = f"revision {plan.revision}" if plan.revision is not None else "no revision"
+        lines.append(f"- {plan.title} ({revision})")
+    return "\n".join(lines) + "\n"
+
+
+def _commit(center: Center, report: Report, paths: list[Path]) -> str | None:
+    from .. import vcs
+
+    repo = vcs.detect(center.root)
+    if repo is None or not paths:
+        return None
+    try:
+        return repo.add_and_commit(paths, commit_message(report))
+    except vcs.VcsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _merge_glossary(center: Center, terms: list[tuple[str, str]]) -> dict[str, list[str]]:
+    from ..glossary_merge import merge_terms
+
+    result = merge_terms(center.source_dir / "glossary.rst", terms)
+    return {"added": list(result.added), "differing": list(result.differing)}
+
+
+# -- the report ----------------------------------------------------------------------------
+
+ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
+
+
+def _finish(report: Report, output_format: str) -> int:
+    if output_format == "json":
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report_text(report))
+    return 0
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The import report as JSON (documented in the writers' guide)."""
+    pages = []
+    for plan in report.pages:
+        item = asdict(plan)
+        item["path"] = str(plan.path)
+        item.pop("anchors")
+        item.pop("label")
+        pages.append(item)
+    return {
+        "dry_run": report.dry_run,
+        "counts": {action: report.count(action) for action in ACTIONS}
+        | {"redirects": len(report.redirects), "unassigned": len(report.unassigned)},
+        "pages": pages,
+        "redirects": report.redirects,
+        "unassigned": report.unassigned,
+        "unknown_templates": dict(report.unknown_templates.most_common()),
+        "timed_out": report.timed_out,
+        "glossary": report.glossary,
+        "other_files": report.other_files,
+        "committed": report.committed,
+    }
+
+
+def report_text(report: Report) -> str:
+    counts = ", ".join(f"{report.count(a)} {a}" for a in ACTIONS if report.count(a))
+    head = "would import" if report.dry_run else "imported"
+    lines = [f"{head} {len(report.pages)} page{'s' if len(report.pages) != 1 else ''}"
+             + (f": {counts}" if counts else "")]
+    if report.dry_run:
+        lines += [f"  {p.action:<19} {p.title} -> {p.path}" for p in report.pages]
+    if report.redirects:
+        lines.append(f"redirects followed: {len(report.redirects)}")
+    if report.unassigned:
+        lines.append(f"not in the manifest (skipped): {len(report.unassigned)}")
+    if report.unknown_templates:
+        names = ", ".join(f"{name} ({n})" for name, n in report.unknown_templates.most_common())
+        lines.append(f"unknown templates (kept visibly): {names}")
+    for title in report.timed_out:
+        lines.append(f"hit the time bound, kept as wiki text: {title}")
+    edited = [p for p in report.pages if p.action == "kept-edited"]
+    for plan in edited:
+        lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
+    if report.glossary:
+        lines.append(f"glossary: {len(report.glossary.get('added', []))} terms added")
+        for term in report.glossary.get("differing", []):
+            lines.append(f"glossary: wiki definition differs from the glossary's: {term}")
+    if report.committed:
+        lines.append(f"committed as {report.committed}")
+    return "\n".join(lines)

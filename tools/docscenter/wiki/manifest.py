@@ -1,0 +1,132 @@
+"""The import manifest, ``tools/wiki.toml``: which wiki, which pages go to which service and
+page, and how templates map to reST.
+
+.. code-block:: toml
+
+   [wiki]
+   url = "https://wiki.example.org/wiki/$1"   # article path: links to pages not imported
+   sources = ["tools/wiki/services-export.xml"] # what `make import` reads (or an api.php URL)
+   prefix = ""                                 # title prefix for .wiki files
+
+   [templates]                                 # wiki template -> reST
+   Note = "note"                               # an admonition
+   Draft = "drop"                              # dropped on purpose (reported)
+
+   [[pages]]
+   title = "Services/Storage"                  # exact title ...
+   service = "storage"
+   page = "overview"                           # ... and the page it becomes (optional)
+
+   [[pages]]
+   prefix = "Services/Storage/"                # every page under a prefix
+   service = "storage"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..center import UsageError
+from ..services import SLUG
+from .convert import DEFAULT_TEMPLATES, TemplateRule, normalise_title
+
+ADMONITIONS = {"note", "warning", "tip", "important", "caution", "danger", "attention",
+               "hint", "error", "seealso"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Where pages go: an exact title or a title prefix, a service, optionally a page name."""
+
+    service: str
+    title: str = ""
+    prefix: str = ""
+    page: str = ""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    service: str
+    page: str  # requested page name ("" = derive from the title)
+    stem: str  # the part of the title the name is derived from
+
+
+@dataclass
+class Manifest:
+    path: Path | None = None
+    wiki_url: str | None = None
+    sources: list[str] = field(default_factory=list)
+    title_prefix: str = ""
+    rules: list[Rule] = field(default_factory=list)
+    templates: dict[str, TemplateRule] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+
+    def assign(self, title: str, default_service: str | None) -> Assignment | None:
+        """The service and page a wiki title goes to; exact titles win over prefixes, and a
+        longer prefix over a shorter one."""
+        wanted = normalise_title(title)
+        for rule in self.rules:
+            if rule.title and normalise_title(rule.title) == wanted:
+                return Assignment(rule.service, rule.page, wanted)
+        best: Rule | None = None
+        for rule in self.rules:
+            prefix = normalise_title(rule.prefix) if rule.prefix else ""
+            if rule.prefix and wanted.startswith(prefix) and wanted != prefix:
+                if best is None or len(rule.prefix) > len(best.prefix):
+                    best = rule
+        if best is not None:
+            return Assignment(best.service, "", wanted[len(normalise_title(best.prefix)):])
+        if default_service:
+            return Assignment(default_service, "", wanted)
+        return None
+
+
+def _fail(path: Path, message: str) -> UsageError:
+    return UsageError(f"{path}: {message}")
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read and validate a manifest; any problem is a one-line UsageError naming the file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(path, "no such manifest") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(path, f"not valid TOML ({exc})") from None
+    manifest = Manifest(path=path)
+    wiki = data.get("wiki", {})
+    if not isinstance(wiki, dict):
+        raise _fail(path, "[wiki] must be a table")
+    manifest.wiki_url = wiki.get("url") or None
+    if manifest.wiki_url is not None and "$1" not in manifest.wiki_url:
+        raise _fail(path, f"wiki.url {manifest.wiki_url!r} needs $1 where the title goes")
+    sources = wiki.get("sources", [])
+    if isinstance(sources, str):
+        sources = [sources]
+    manifest.sources = [str(s) for s in sources]
+    manifest.title_prefix = str(wiki.get("prefix", ""))
+    for index, raw in enumerate(data.get("pages", []), start=1):
+        if not isinstance(raw, dict):
+            raise _fail(path, f"pages entry {index} must be a table")
+        service = str(raw.get("service", ""))
+        if not SLUG.match(service):
+            raise _fail(path, f"pages entry {index}: service {service!r} is not a service name")
+        title, prefix = str(raw.get("title", "")), str(raw.get("prefix", ""))
+        if bool(title) == bool(prefix):
+            raise _fail(path, f"pages entry {index}: give exactly one of title or prefix")
+        page = str(raw.get("page", ""))
+        if page and not SLUG.match(page):
+            raise _fail(path, f"pages entry {index}: page {page!r} must be a simple name")
+        manifest.rules.append(Rule(service, title, prefix, page))
+    for name, value in data.get("templates", {}).items():
+        if value == "drop":
+            manifest.templates[name] = TemplateRule("drop")
+        elif value == "code":
+            manifest.templates[name] = TemplateRule("code")
+        elif value in ADMONITIONS:
+            manifest.templates[name] = TemplateRule("admonition", value)
+        else:
+            raise _fail(path, f"templates.{name}: {value!r} is not drop, code or one of "
+                        f"{', '.join(sorted(ADMONITIONS))}")
+    return manifest

@@ -1,0 +1,93 @@
+"""Stub files: the provenance header every imported page carries, the content hash that tells
+an untouched stub from an edited one, and atomic writes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+# A reST comment (no "::"), so Sphinx ignores it and the reader never sees it.
+MARKER = ".. docscenter-import"
+_FIELD = re.compile(r'^   (\w+): (.*)$')
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a stub came from."""
+
+    title: str
+    revision: int | None = None
+    timestamp: str | None = None
+    url: str | None = None
+
+
+def digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _clean(value: str) -> str:
+    return " ".join(value.split())  # one line: a title cannot end the comment early
+
+
+def render_stub(provenance: Provenance, body: str) -> str:
+    """The stub file: a reST comment with the provenance and the hash of ``body``, then it."""
+    fields = [("title", provenance.title), ("revision", provenance.revision),
+              ("timestamp", provenance.timestamp), ("source", provenance.url),
+              ("sha256", digest(body))]
+    lines = [MARKER] + [f"   {key}: {_clean(str(value))}" for key, value in fields
+                        if value not in (None, "")]
+    return "\n".join(lines) + "\n\n" + body
+
+
+def split_stub(text: str) -> tuple[dict[str, str], str] | None:
+    """The header fields and the body of a stub file, or None when it carries no header."""
+    if not text.startswith(MARKER + "\n"):
+        return None
+    fields: dict[str, str] = {}
+    lines = text.split("\n")
+    index = 1
+    while index < len(lines) and (match := _FIELD.match(lines[index])):
+        fields[match[1]] = match[2]
+        index += 1
+    if index >= len(lines) or lines[index] != "":
+        return None
+    return fields, "\n".join(lines[index + 1 :])
+
+
+class StubState(Enum):
+    MISSING = "missing"  # no file yet
+    PRISTINE = "pristine"  # exactly as imported
+    EDITED = "edited"  # someone changed it (or wrote it by hand)
+
+
+def stub_state(path: Path) -> StubState:
+    """Whether the file at ``path`` may be refreshed by a re-import."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return StubState.MISSING
+    except (OSError, UnicodeDecodeError):
+        return StubState.EDITED
+    parts = split_stub(text)
+    if parts is None:
+        return StubState.EDITED
+    fields, body = parts
+    return StubState.PRISTINE if fields.get("sha256") == digest(body) else StubState.EDITED
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
