@@ -1,0 +1,62 @@
+"""HTTP API pages: the template's httpdomain endpoints and endpoints imported from wiki prose
+land in one routing table, grouped per service and API version."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from conftest import add_service, run_cli
+
+DUMP = """\
+<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">
+  <siteinfo><sitename>W</sitename><base>https://wiki.example.org/wiki/Main_Page</base>
+  </siteinfo>
+  <page><title>Storage protocol</title><ns>0</ns><id>1</id>
+    <revision><id>7</id><timestamp>2025-01-01T00:00:00Z</timestamp>
+      <contributor><username>a</username></contributor>
+      <text xml:space="preserve">Version 1.1 of the protocol.
+
+'''GET''' ''https://server/pathname/1.1/username/info/collections''
+
+Returns the collections of the user.
+
+Possible HTTP status codes:
+* 200: Success
+* 401: Unauthorized
+
+'''PUT''' ''https://server/pathname/1.1/username/storage/collection/id''
+
+Stores one record.
+
+You can GET the resource again later; that sentence is not an endpoint.
+</text></revision></page>
+</mediawiki>
+"""
+
+
+def test_routing_table_lists_hand_written_and_imported_endpoints(center: Path,
+                                                                  tmp_path: Path) -> None:
+    add_service(center, "storage", "--api-version", "1.1")
+    add_service(center, "tokens", "--api-version", "1.0")
+    dump = tmp_path / "dump.xml"
+    dump.write_text(DUMP)
+    run_cli("-C", center, "import-wiki", dump, "--service", "storage")
+    stub = next((center / "services/storage/wiki").glob("storage-protocol.rst")).read_text()
+    assert ".. http:get:: /storage/1.1/(username)/info/collections" in stub
+    assert ".. http:put:: /storage/1.1/(username)/storage/(collection)/(id)" in stub
+    assert ":statuscode 401: Unauthorized" in stub
+    assert stub.count(".. http:") == 2  # the sentence mentioning GET stays prose
+
+    run_cli("-C", center, "build")
+    table = html.unescape((center / "build/html/http-routingtable.html").read_text())
+    text = re.sub(r"<[^>]+>", "", table)
+    # Hand-written (template) and imported endpoints, grouped per service and version.
+    for path in ("/storage/1.1/(username)/info", "/storage/1.1/(username)/info/collections",
+                 "/storage/1.1/(username)/storage/(collection)/(id)",
+                 "/tokens/1.0/(username)/info"):
+        assert path in text, path
+    assert "/storage/1.1" in text and "/tokens/1.0" in text
+    front = (center / "build/html/source/index.html").read_text()
+    assert "http-routingtable.html" in front
