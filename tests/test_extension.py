@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import add_service, sphinx_build
-
 from docscenter.services import load_service
 
 
@@ -18,7 +17,8 @@ def test_editing_service_toml_rereads_only_the_pages_showing_it(center: Path) ->
     toml = center / "services/alpha/service.toml"
     toml.write_text(toml.read_text().replace("The alpha service.", "Alpha, renamed."))
     second, warnings = sphinx_build(center)
-    assert second == ["services/alpha/index", "source/index"]
+    # The landing page, the catalogue and the status dashboard show service.toml.
+    assert second == ["services/alpha/index", "source/index", "source/status"]
     assert "Alpha, renamed." in (center / "build/html/source/index.html").read_text()
     assert warnings == ""
     third, _ = sphinx_build(center)

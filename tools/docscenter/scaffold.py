@@ -133,6 +133,7 @@ CENTER_FILES = {
     ".hgignore": "center/hgignore.j2",
     "source/index.rst": "center/source/index.rst.j2",
     "source/glossary.rst": "center/source/glossary.rst.j2",
+    "source/status.rst": "center/source/status.rst.j2",
     "source/contributing.rst": "center/source/contributing.rst.j2",
 }
 

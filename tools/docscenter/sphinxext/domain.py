@@ -11,6 +11,7 @@ from sphinx.environment import BuildEnvironment
 
 from .catalogue import CatalogueDirective
 from .resources import ResourcesDirective
+from .status import StatusDirective
 
 
 class DocscenterDomain(Domain):
@@ -19,10 +20,15 @@ class DocscenterDomain(Domain):
     directives = {
         "resources": ResourcesDirective,
         "catalogue": CatalogueDirective,
+        "status": StatusDirective,
     }
     initial_data: dict[str, Any] = {
         "catalogue_docs": set(),  # documents showing the catalogue
         "service_names": (),  # services known when the catalogue was last read
+        "status_docs": set(),  # documents showing the status dashboard
+        "term_defs": {},  # docname -> [(glossary term, line)]
+        "term_refs": {},  # docname -> [(:term: target, line)]
+        "backlinks": {},  # docname -> the glossary cross-references it was last written with
     }
 
     @property
@@ -31,9 +37,17 @@ class DocscenterDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.catalogue_docs.discard(docname)
+        self.data["status_docs"].discard(docname)
+        self.data["term_defs"].pop(docname, None)
+        self.data["term_refs"].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         self.catalogue_docs.update(otherdata["catalogue_docs"] & set(docnames))
+        self.data["status_docs"].update(otherdata["status_docs"] & set(docnames))
+        for key in ("term_defs", "term_refs"):
+            self.data[key].update(
+                (doc, refs) for doc, refs in otherdata[key].items() if doc in docnames
+            )
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:  # nothing to resolve
         return []

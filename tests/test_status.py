@@ -1,0 +1,108 @@
+"""``docscenter status`` (text and JSON) and the ``docscenter:status`` dashboard page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from conftest import REPO, add_service, run_cli, sphinx_build
+
+
+def finish(root: Path, name: str) -> None:
+    """Write a service's pages for real: no placeholder, nothing left as generated."""
+    folder = root / "services" / name
+    for page in folder.glob("*.rst"):
+        text = re.sub(r"XXX ?", "", page.read_text())
+        page.write_text(text + "\nWritten by hand.\n")
+
+
+def status_json(root: Path) -> dict:
+    return json.loads(run_cli("-C", root, "status", "--format", "json").stdout)
+
+
+def test_status_json_schema_and_numbers(center: Path) -> None:
+    add_service(center, "alpha", "--api-version", "1.0", "--wiki-page", "Services/Alpha")
+    add_service(center, "beta", "--title", "Beta Service")
+    finish(center, "alpha")
+    index = center / "services/beta/index.rst"
+    index.write_text(index.read_text().replace("Resources\n---------", "Links\n-----"))
+    data = status_json(center)
+    assert set(data) == {"schema", "version", "center", "totals", "services"}
+    assert data["schema"] == "docscenter-status" and data["version"] == 1
+    alpha, beta = data["services"]
+    assert set(alpha) == {
+        "name", "title", "owners", "lifecycle", "pages", "missing_sections", "stubs",
+        "placeholders", "terms_used", "wiki_pages", "last_changed", "last_author",
+        "completeness", "findings"}
+    assert alpha == {
+        "name": "alpha", "title": "Alpha", "owners": ["Ada Lovelace"],
+        "lifecycle": "development", "pages": 3, "missing_sections": 0, "stubs": 0,
+        "placeholders": 0, "terms_used": ["API version", "lifecycle"],
+        "wiki_pages": ["Services/Alpha"], "last_changed": None, "last_author": None,
+        "completeness": 100, "findings": 0}
+    assert (beta["title"], beta["missing_sections"], beta["stubs"], beta["findings"]) == (
+        "Beta Service", 1, 1, 1)
+    assert beta["placeholders"] == 1 and 0 <= beta["completeness"] < 100
+    assert data["totals"] == {
+        "services": 2, "pages": 5, "missing_sections": 1, "stubs": 1, "placeholders": 1,
+        "complete_services": 1, "completeness": round((100 + beta["completeness"]) / 2)}
+
+
+def test_status_text_table(center: Path) -> None:
+    add_service(center, "alpha")
+    finish(center, "alpha")
+    add_service(center, "beta")
+    lines = run_cli("-C", center, "status").stdout.splitlines()
+    assert lines[0].startswith("2 services, 4 pages, 50% complete on average")
+    header, alpha, beta = lines[2:5]
+    assert header.split()[:3] == ["service", "complete", "lifecycle"]
+    assert alpha.startswith("Alpha (alpha)") and "########## 100%" in alpha
+    assert beta.startswith("Beta (beta)") and "..........   0%" in beta
+
+
+def test_status_of_an_empty_center_and_bad_usage(center: Path, tmp_path: Path) -> None:
+    assert status_json(center)["services"] == []
+    run_cli("-C", tmp_path / "nowhere", "status", check=2)
+
+
+def test_last_changed_from_mercurial(center: Path) -> None:
+    add_service(center, "alpha")
+    env = {**os.environ, "HGPLAIN": "1"}
+    hg = str(REPO / ".venv/bin/hg")
+    subprocess.run([hg, "init"], cwd=center, check=True, env=env)
+    subprocess.run([hg, "commit", "-Aqm", "first", "-d", "2024-05-06 10:00 +0000"],
+                   cwd=center, check=True, env=env)
+    (alpha,) = status_json(center)["services"]
+    assert (alpha["last_changed"], alpha["last_author"]) == ("2024-05-06", "Test Writer")
+
+
+def test_dashboard_page(center: Path) -> None:
+    add_service(center, "alpha", "--title", "Alpha Service")
+    finish(center, "alpha")
+    add_service(center, "beta", "--title", "Beta Service")
+    _, warnings = sphinx_build(center)
+    assert warnings == ""
+    html = (center / "build/html/source/status.html").read_text()
+    front = (center / "build/html/source/index.html").read_text()
+    assert 'href="status.html"' in front
+    tiles = re.findall(r'docscenter-tile-number">([^<]+)</span><span class="[^"]*">([^<]+)',
+                       html)
+    assert ("50%", "complete on average") in tiles and ("2", "services") in tiles
+    assert html.index("docscenter-totals") < html.index("docscenter-status")
+    rows = re.findall(r"<tr class=\"row-(?:odd|even)\">(.*?)</tr>", html, re.DOTALL)
+    assert len(rows) == 3  # header and two services
+    assert "Alpha Service" in rows[1] and "docscenter-fill-100 docscenter-good" in rows[1]
+    assert 'href="../services/alpha/index.html"' in rows[1]
+    assert "Beta Service" in rows[2] and "docscenter-fill-0 docscenter-poor" in rows[2]
+    assert "docscenter-count-bad" in rows[2] and "docscenter-count-bad" not in rows[1]
+
+    # The dashboard follows edits: beta finished, only the edited pages and it are re-read.
+    finish(center, "beta")
+    read, warnings = sphinx_build(center)
+    assert warnings == ""
+    assert "source/status" in read and "source/glossary" not in read
+    html = (center / "build/html/source/status.html").read_text()
+    assert html.count("docscenter-fill-100 docscenter-good") == 2
