@@ -1,0 +1,183 @@
+"""Shared helpers for converter tests: fixture cases, a docutils parser with Sphinx stand-ins."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docutils import nodes
+from docutils.core import publish_doctree
+from docutils.parsers.rst import Directive, directives, roles
+from docutils.parsers.rst.directives.admonitions import BaseAdmonition
+from docutils.parsers.rst.directives.body import CodeBlock
+
+from docscenter.wiki.convert import ConvertOptions, PageRef, convert_page
+
+CASES = Path(__file__).parent / "cases"
+WIKI_URL = "https://wiki.example.org/wiki/$1"
+
+# Pages the fixtures may link to; the build test writes them next to the cases.
+SIBLINGS = {
+    "Storage API": ("/wiki/storage-api", "storage-api", "== Overview ==\nx\n== Error codes ==\ny"),
+    "Auth": ("/wiki/auth", "auth", "Tokens."),
+}
+
+
+def resolve(title: str) -> PageRef | None:
+    """Resolver used by every fixture: only the sibling pages are imported."""
+    sibling = SIBLINGS.get(title)
+    if sibling is None:
+        return None
+    from docscenter.wiki.convert import heading_anchors
+
+    return PageRef(sibling[0], sibling[1], heading_anchors(sibling[2]))
+
+
+def sibling_pages() -> dict[str, str]:
+    """docname (without leading slash) -> reST of the sibling pages."""
+    return {
+        docname.lstrip("/"): convert_page(text, title, ConvertOptions(label=label)).rst
+        for title, (docname, label, text) in SIBLINGS.items()
+    }
+
+
+@dataclass
+class Case:
+    """One ``.mwtest`` fixture."""
+
+    name: str
+    wikitext: str
+    rst: str
+    options: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return "case-" + self.name
+
+    def convert_options(self) -> ConvertOptions:
+        wiki_url = self.options.get("wiki_url", WIKI_URL) or None
+        return ConvertOptions(label=self.label, resolve=resolve, wiki_url=wiki_url)
+
+
+def load_case(path: Path) -> Case:
+    """Parse a fixture: sections start with ``--- <section>`` lines (see test_convert.py)."""
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.startswith("--- "):
+            current = line[4:].strip()
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(line)
+    text = {k: "\n".join(v).strip("\n") for k, v in sections.items()}
+
+    def pairs(name: str) -> dict[str, str]:
+        out = {}
+        for line in text.get(name, "").splitlines():
+            if line.strip():
+                key, _, value = line.partition(":")
+                out[key.strip()] = value.strip()
+        return out
+
+    return Case(path.stem, text["wikitext"], text["rst"], pairs("options"), pairs("meta"))
+
+
+def all_cases() -> list[Case]:
+    return [load_case(p) for p in sorted(CASES.glob("*.mwtest"))]
+
+
+# -- docutils with Sphinx stand-ins -----------------------------------------------------------
+
+
+class _SeeAlso(BaseAdmonition):
+    node_class = nodes.admonition
+
+    def run(self):  # type: ignore[no-untyped-def]
+        self.arguments = ["See also"]
+        self.options["class"] = ["seealso"]
+        return super().run()
+
+
+_SeeAlso.required_arguments = 0
+
+
+def _xref(name, rawtext, text, lineno, inliner, options=None, content=None):  # type: ignore[no-untyped-def]
+    return [nodes.reference(rawtext, text, refuri="#xref")], []
+
+
+class _HttpStandIn(Directive):
+    """Stands in for sphinxcontrib-httpdomain's http:<method> directives."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = None
+
+    def run(self):  # type: ignore[no-untyped-def]
+        node = nodes.container()
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
+@contextmanager
+def _sphinx_stand_ins() -> Iterator[None]:
+    """Register the stand-ins only while parsing, so Sphinx builds in this process see none."""
+    saved = dict(directives._directives), dict(roles._roles)
+    for method in ("get", "head", "post", "put", "delete", "patch", "options", "trace"):
+        directives.register_directive(f"http:{method}", _HttpStandIn)
+    directives.register_directive("code-block", CodeBlock)
+    directives.register_directive("seealso", _SeeAlso)
+    roles.register_local_role("doc", _xref)
+    roles.register_local_role("ref", _xref)
+    try:
+        yield
+    finally:
+        directives._directives.clear()
+        directives._directives.update(saved[0])
+        roles._roles.clear()
+        roles._roles.update(saved[1])
+
+
+def parse_rst(text: str) -> tuple[nodes.document, list[str]]:
+    """Parse reST with plain docutils; return the doctree and its warnings and errors."""
+    stream = io.StringIO()
+    with _sphinx_stand_ins():
+        doctree = _publish(text, stream)
+    # INFO messages (duplicate implicit titles) are not shown by Sphinx; level 2+ are.
+    messages = [m.astext() for m in doctree.findall(nodes.system_message) if m["level"] >= 2]
+    return doctree, messages
+
+
+def _publish(text: str, stream: io.StringIO) -> nodes.document:
+    return publish_doctree(
+        text,
+        settings_overrides={
+            "report_level": 1,
+            "halt_level": 5,
+            "warning_stream": stream,
+            "file_insertion_enabled": True,
+            "raw_enabled": True,
+        },
+    )
+
+
+def unsafe_nodes(doctree: nodes.document, label: str) -> list[str]:
+    """Nodes that only wiki content could have produced: raw, substitutions, foreign targets."""
+    found = []
+    for node in doctree.findall(nodes.Element):
+        if isinstance(node, nodes.raw | nodes.substitution_definition |
+                      nodes.substitution_reference | nodes.citation | nodes.problematic):
+            found.append(node.tagname)
+        elif isinstance(node, nodes.target):
+            names = node.get("names", [])
+            if node.get("refuri") or not all(n.startswith(label) for n in names):
+                found.append(f"target {names} {node.get('refuri')}")
+        elif isinstance(node, nodes.footnote) and not all(
+            n.startswith("ref-") for n in node.get("names", [])
+        ):
+            found.append("footnote " + str(node.get("names")))
+    return found
