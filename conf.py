@@ -19,3 +19,12 @@ html_show_sourcelink = True
 # Findings are warnings with type "docscenter"; silence one kind with e.g.
 # suppress_warnings = ["docscenter.unused_term"]
 suppress_warnings: list[str] = []
+
+# Page history: every page ends with "Last changed <date> by <author> (<changeset>)", from the
+# Mercurial or Git history. Give the repository's web view to link each page's history and
+# source ({path}: the file, relative to the repository root; {node}: the changeset), e.g.
+# docscenter_vcs_web = {
+#     "history": "https://hg.example.org/center/log/tip/{path}",
+#     "source": "https://hg.example.org/center/file/tip/{path}",
+#     "changeset": "https://hg.example.org/center/rev/{node}",
+# }

@@ -126,6 +126,13 @@ def build(builder: str, jobs: str) -> None:
     sys.exit(min(result.returncode, 2))
 
 
+#: Paths the live preview never rebuilds for: VCS metadata, virtualenvs, caches, the importer's
+#: staging folders and editors' temporary files.
+SERVE_IGNORED = (r"/(\.hg|\.git|\.venv|venv|\.tox|__pycache__|\.pytest_cache|\.hypothesis"
+                 r"|\.ruff_cache|\.mypy_cache|\.docscenter-import-[^/]*)(/|$)"
+                 r"|(\.swp|\.swx|~|\.orig|\.rej|\.pyc)$|/\.#[^/]*$")
+
+
 @main.command()
 @center_option
 @click.option("--port", default=8000, show_default=True)
@@ -137,10 +144,16 @@ def serve(port: int) -> None:
     command = [
         sys.executable, "-m", "sphinx_autobuild", str(center.root), str(build_dir),
         "--port", str(port), "-n", "-d", str(center.build_dir / "doctrees-serve"),
-        "--ignore", str(center.build_dir), "--ignore", "*/.hg/*", "--ignore", "*/.git/*",
-        "--ignore", "*/.venv/*", "--watch", str(center.services_dir),
+        # sphinx-autobuild resolves --ignore globs against the working directory, so folder
+        # names anywhere below the center are matched with a regular expression instead:
+        # commits, status calls and caches must not trigger rebuilds.
+        "--ignore", str(center.build_dir),
+        "--re-ignore", SERVE_IGNORED,
     ]
-    sys.exit(subprocess.run(command, check=False).returncode)
+    try:
+        sys.exit(subprocess.run(command, check=False).returncode)
+    except KeyboardInterrupt:  # Ctrl-C is how a preview ends
+        sys.exit(0)
 
 
 format_option = click.option(
@@ -152,11 +165,17 @@ format_option = click.option(
 @main.command()
 @center_option
 @format_option
+@click.option("--hook", is_flag=True, hidden=True,
+              help="Run as the commit hook: silent when clean; findings refuse the commit.")
 @reports_errors
-def check(output_format: str) -> None:
+def check(output_format: str, hook: bool) -> None:
     """Fast checks without a full build: template, metadata, glossary, stubs, links."""
     from .checks import run_check
 
+    if hook:
+        from .vcs_setup import run_hook_check
+
+        sys.exit(run_hook_check(get_center()))
     sys.exit(run_check(get_center(), output_format))
 
 

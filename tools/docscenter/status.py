@@ -9,9 +9,10 @@ that are present, and the service's pages that are neither untouched stubs nor h
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .center import Center
 from .checks import Report, Settings, collect, template_requirements
@@ -39,6 +40,9 @@ class ServiceStatus:
     completeness: int  # percent
     findings: int
 
+if TYPE_CHECKING:
+    from .vcs import Change
+
 
 def last_changes(root: Path) -> dict[str, tuple[str, str]]:
     """Service folder (relative path) -> (ISO date, author) of its latest change, from one
@@ -49,10 +53,15 @@ def last_changes(root: Path) -> dict[str, tuple[str, str]]:
         repo = vcs.detect(root)
         if repo is None:
             return {}
-        changes = repo.last_changes()
-        base = root.resolve().relative_to(repo.root).as_posix()
+        return summarise_changes(root, repo.root, repo.last_changes())
     except Exception:  # noqa: BLE001 - history is a nicety; never fail the status over it
         return {}
+
+
+def summarise_changes(root: Path, repo_root: Path,
+                      changes: Mapping[str, Change]) -> dict[str, tuple[str, str]]:
+    """The latest change per service folder, from the last change of every file."""
+    base = root.resolve().relative_to(repo_root).as_posix()
     prefix = "" if base == "." else base + "/"
     latest: dict[str, tuple[str, str]] = {}
     for path, change in changes.items():

@@ -1,29 +1,97 @@
-"""Setting up version control for a new center (placeholder until the Mercurial workflow)."""
+"""Version control for a center: the repository ``init`` creates and the commit hook.
+
+The hook runs the fast ``docscenter check`` before every commit and refuses a commit that would
+leave the center with findings (a missing required section, an undefined glossary term...),
+printing the findings and how to bypass the hook once. All VCS work goes through
+:mod:`docscenter.vcs`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
+from . import vcs
+from .center import Center, UsageError
 
-def _hg() -> str | None:
-    local = Path(sys.executable).parent / "hg"
-    return str(local) if local.exists() else shutil.which("hg")
+#: Message of the first changeset ``init`` makes.
+SCAFFOLD_MESSAGE = "Scaffold the documentation center"
+
+
+def hook_command(root: Path) -> list[str]:
+    """The command the commit hook runs: this environment's Python, the center's fast check.
+
+    The absolute interpreter path keeps the hook working from a shell where the virtualenv
+    holding docscenter is not activated.
+    """
+    return [sys.executable, "-m", "docscenter", "-C", str(Path(root).resolve()), "check",
+            "--hook"]
 
 
 def setup_repository(root: Path) -> str:
-    """``hg init`` and a first commit of the scaffold; a message for the user."""
-    hg = _hg()
-    if hg is None:
-        return "hg not found: no repository created (install mercurial, then hg init)"
-    env = {**os.environ, "HGPLAIN": "1"}
-    subprocess.run([hg, "init", str(root)], check=True, env=env, capture_output=True)
-    subprocess.run(
-        [hg, "--cwd", str(root), "commit", "-A", "-m", "Scaffold the documentation center",
-         "-u", os.environ.get("HGUSER", "docscenter <docscenter@localhost>")],
-        check=True, env=env, capture_output=True,
-    )
-    return f"created Mercurial repository in {root}"
+    """``hg init`` in ``root``, a first commit of the scaffold, then the commit hook.
+
+    Returns a message for the user. Without an ``hg`` command nothing is created (the message
+    says so); the center itself is complete either way.
+    """
+    if vcs.hg_command() is None:
+        return ("hg not found: no repository created (pip install mercurial, then hg init and "
+                "docscenter install-hook)")
+    try:
+        repo = vcs.init_repo(root, "hg")
+        # .hgignore is in place already, so --addremove picks up the scaffold and nothing else.
+        scaffold = sorted(p for p in repo.root.iterdir() if p.name != ".hg")
+        node = repo.add_and_commit(scaffold, SCAFFOLD_MESSAGE)
+        # The hook comes after the first commit: the scaffold is known to be clean, and init
+        # stays fast.
+        hgrc = repo.install_hook(hook_command(root))
+    except vcs.VcsError as exc:
+        raise UsageError(f"{root}: setting up the Mercurial repository failed: {exc}") from None
+    return (f"created Mercurial repository in {repo.root} (first commit {node}); commit hook "
+            f"in {hgrc}")
+
+
+def install_hook(center: Center) -> str:
+    """Add the commit hook to the Hg or Git repository holding ``center``; a message for the user.
+
+    Raises :class:`UsageError` when the center is in no repository or the hook cannot be written.
+    """
+    repo = vcs.detect(center.root)
+    if repo is None:
+        raise UsageError(f"{center.root}: not in a Mercurial or Git repository (hg init first)")
+    try:
+        path = repo.install_hook(hook_command(center.root))
+    except vcs.VcsError as exc:
+        raise UsageError(str(exc)) from None
+    return f"installed the commit hook in {path}: every commit now runs docscenter check"
+
+
+def run_hook_check(center: Center, kind: str | None = None) -> int:
+    """``check --hook``: silent when the center is clean; otherwise print the findings, that
+    the commit is refused and how to bypass the hook once (on stderr) and return 1.
+
+    ``kind`` ("hg" or "git") picks the bypass hint; by default, that of the repository holding
+    the center.
+    """
+    from .checks import run_check
+
+    if kind is None:
+        # hg tells its hooks which hook runs them; otherwise ask which repository this is.
+        repo = None if "HG_HOOKTYPE" in os.environ else vcs.detect(center.root)
+        kind = repo.kind if repo is not None else "hg"
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output):
+            status = run_check(center, "text")
+    except UsageError as exc:  # a broken service.toml: refuse too, saying why
+        output.write(f"{exc}\n")
+        status = 2
+    if status == 0:
+        return 0
+    sys.stderr.write(output.getvalue().rstrip("\n") + "\n")
+    sys.stderr.write("docscenter: commit refused: fix the findings above and commit again\n")
+    sys.stderr.write(f"docscenter: {vcs.bypass_hint(kind)}\n")
+    return 1

@@ -13,7 +13,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from ..checks import collect
-from ..status import ServiceStatus, last_changes, service_rows, totals
+from ..status import ServiceStatus, last_changes, service_rows, summarise_changes, totals
+from .history import known_file_changes
 from .registry import get_registry
 from .resources import doc_link
 
@@ -106,7 +107,14 @@ class StatusDirective(SphinxDirective):
         for meta in registry.services.values():
             self.env.note_dependency(str(meta.toml_path))
         report = collect(root, settings)
-        rows = service_rows(root, report, settings, last_changes(root))
+        known = known_file_changes(root)  # the build's one VCS call, when it made it
+        if known is None:
+            history = last_changes(root)
+        elif known[0] is None:
+            history = {}
+        else:
+            history = summarise_changes(root, known[0], known[1])
+        rows = service_rows(root, report, settings, history)
         if not rows:
             return [nodes.paragraph(text="No services yet: add one with "
                                     "“docscenter new-service NAME”.")]
