@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
 from docscenter.wiki.sources import (
     DEFAULT_USER_AGENT,
     ApiClient,
@@ -22,8 +25,6 @@ from docscenter.wiki.sources import (
     WikiPage,
     open_source,
 )
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 API = "/w/api.php"
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from docscenter.wiki.sources import (
     ExportReader,
     SiteInfo,
