@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, add_service, sphinx_build
 from docscenter.wiki.convert import ConvertOptions, convert_fragment
+from helpers import REPO, add_service, sphinx_build
 
 #: Link texts that mean nothing out of context (screen readers list links on their own).
 VAGUE_LINK_TEXTS = {"here", "click here", "this", "link", "more", "read more", "this page"}

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, add_service, run_cli, sphinx_build
 from docscenter.checks import scan_text
+from helpers import REPO, add_service, run_cli, sphinx_build
 
 
 def check_json(root: Path, expected: int) -> dict:

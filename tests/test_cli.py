@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import add_service, run_cli
+from helpers import add_service, run_cli
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_service, sphinx_build
 from docscenter.services import load_service
+from helpers import add_service, sphinx_build
 
 
 def test_editing_service_toml_rereads_only_the_pages_showing_it(center: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import add_service, run_cli, sphinx_build
 from docscenter.center import UsageError
 from docscenter.checks import scan_text
 from docscenter.glossary_merge import merge_terms
+from helpers import add_service, run_cli, sphinx_build
 
 
 def glossary_terms(path: Path) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import add_service, sphinx_build
+from helpers import add_service, sphinx_build
 
 
 def test_every_service_page_shows_the_header_and_follows_service_toml(center: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import add_service, run_cli
 from docscenter import vcs
+from helpers import add_service, run_cli
 
 WRITER = "Test Writer <writer@example.org>"
 

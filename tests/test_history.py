@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import add_service, run_cli, sphinx_build
 from docscenter import vcs
+from helpers import add_service, run_cli, sphinx_build
 
 ADA = "Ada Lovelace <ada@example.org>"
 GRACE = "Grace Hopper <grace@example.org>"

@@ -7,7 +7,7 @@ import html
 import re
 from pathlib import Path
 
-from conftest import add_service, run_cli
+from helpers import add_service, run_cli
 
 DUMP = """\
 <mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">

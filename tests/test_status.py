@@ -8,7 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import REPO, add_service, run_cli, sphinx_build
+from helpers import REPO, add_service, run_cli, sphinx_build
 
 
 def finish(root: Path, name: str) -> None:

@@ -73,6 +73,19 @@ def _format(term: str, definition: str, indent: int) -> list[str]:
     return [pad + " ".join(term.split()), *body]
 
 
+def glossary_spellings(glossary_path: Path) -> dict[str, str]:
+    """The terms of the shared glossary as spelt there, by lower-case term; empty when the
+    file or its glossary directive is missing."""
+    try:
+        lines = glossary_path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    start = next((i for i, line in enumerate(lines) if GLOSSARY_DIRECTIVE.match(line)), None)
+    if start is None:
+        return {}
+    return {entry.term.lower(): entry.term for entry in _parse(lines, start)[3]}
+
+
 def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeReport:
     """Insert ``terms`` ((term, definition as reST)) into the sorted glossary of
     ``glossary_path``, in case-insensitive order; an existing term (any letter case) is never

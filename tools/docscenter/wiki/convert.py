@@ -106,6 +106,10 @@ class ConvertOptions:
     templates: Mapping[str, TemplateRule] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
     interwiki: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_INTERWIKI))
     detect_endpoints: bool = True
+    # When set, terms of Glossary/Definitions/Terminology sections become :term: references
+    # to the shared glossary, spelt as there (lower-case term -> spelling); terms it lacks
+    # keep the wiki's spelling (the importer adds them to the glossary).
+    glossary_terms: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -958,7 +962,11 @@ def _dl_blocks(
             continue
         term_rst = _term(term, ctx)
         if ctx.in_glossary:
-            ctx.glossary.append((" ".join(_plain(term).split()), "\n".join(inner)))
+            plain = " ".join(_plain(term).split())
+            ctx.glossary.append((plain, "\n".join(inner)))
+            spellings = ctx.options.glossary_terms
+            if spellings is not None and plain and not re.search(r"[`<>\\]", plain):
+                term_rst = f":term:`{spellings.get(plain.lower(), plain)}`"
         item = [term_rst] + rst.indent(inner, 3)
         if blocks and blocks[-1][0] == "dl":
             blocks[-1][1].extend([""] + item)
