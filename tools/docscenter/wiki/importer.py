@@ -9,14 +9,17 @@ import leaves the center as it was.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
 import tempfile
+import tomllib
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import tomlkit
@@ -32,6 +35,7 @@ from .sources import open_source
 from .stubs import Provenance, StubState, render_stub, split_stub, stub_state, write_atomic
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
+TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow machines, tests)
 WIKI_FOLDER = "wiki"
 
 
@@ -180,6 +184,27 @@ def _convert(task: tuple[str, str, str]) -> ConvertedPage:
     return convert_page(text, title, options)
 
 
+T = TypeVar("T")
+SCHEDULE_BUFFER = 4 * 1024 * 1024  # characters of wikitext held back for scheduling
+
+
+def largest_first(tasks: Iterable[T], size: Callable[[T], int],
+                  budget: int = SCHEDULE_BUFFER) -> Iterator[T]:
+    """``tasks`` reordered largest first within windows of about ``budget`` size.
+
+    Conversion time grows with page size; a big page started last leaves the other cores
+    idle while it finishes. The window keeps memory bounded on huge dumps."""
+    window: list[T] = []
+    held = 0
+    for task in tasks:
+        window.append(task)
+        held += size(task)
+        if held >= budget:
+            yield from sorted(window, key=size, reverse=True)
+            window, held = [], 0
+    yield from sorted(window, key=size, reverse=True)
+
+
 _ENDPOINT = re.compile(r"^(\s*\.\. http:(?:get|put|post|delete|patch|head|options)::\s+)/",
                        re.M)
 
@@ -221,9 +246,13 @@ def _open(spec: str, manifest: Manifest, pages: tuple[str, ...], prefix: str | N
         raise UsageError(str(exc)) from None
 
 
+CACHE_BUDGET = 8 * 1024 * 1024  # characters of wikitext kept in memory between the passes
+
+
 def _read_all(specs: list[str], manifest: Manifest, pages: tuple[str, ...],
               prefix: str | None):
-    """Iterate the pages of every source; URLs are fetched once and kept in memory."""
+    """Iterate the pages of every source. URLs are fetched once and kept in memory; files
+    are kept too while they are small, and read again when they are not (a huge dump)."""
     cache: dict[str, list[WikiPage]] = {}
 
     def iterate():
@@ -232,12 +261,19 @@ def _read_all(specs: list[str], manifest: Manifest, pages: tuple[str, ...],
                 if spec in cache:
                     yield from cache[spec]
                     continue
-                stream, site = _open(spec, manifest, pages, prefix)
-                if spec.startswith(("http://", "https://")):
-                    cache[spec] = list(stream)
-                    yield from cache[spec]
-                else:
-                    yield from stream
+                stream, _site = _open(spec, manifest, pages, prefix)
+                remote = spec.startswith(("http://", "https://"))
+                kept: list[WikiPage] | None = []
+                size = 0
+                for page in stream:
+                    if kept is not None:
+                        kept.append(page)
+                        size += len(page.text)
+                        if size > CACHE_BUDGET and not remote:
+                            kept = None
+                    yield page
+                if kept is not None:
+                    cache[spec] = kept
         except SourceError as exc:
             raise UsageError(str(exc)) from None
 
@@ -291,6 +327,7 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
             refs[normalise_title(source)] = resolved
     report.pages = sorted(planned.values(), key=lambda p: (p.service, str(p.path)))
 
+    timeout = page_timeout()
     if commit and not dry_run:
         _refuse_dirty(center, [p.path for p in report.pages])
 
@@ -298,12 +335,15 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
     _SHARED = _Shared(refs, base_url, dict(loaded.templates))
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
-        texts = {}
-        tasks = ((p.title, p.text, planned[normalise_title(p.title)].label)
-                 for p in pages_of() if normalise_title(p.title) in planned)
+        # Stubs go to the staging folder as they are converted (memory stays flat however
+        # large the dump) and move into the center only once every page has succeeded.
+        staged: dict[Path, Path] = {}
+        tasks = largest_first(((p.title, p.text, planned[normalise_title(p.title)].label)
+                               for p in pages_of() if normalise_title(p.title) in planned),
+                              size=lambda task: len(task[1]))
         with click.progressbar(length=len(planned), label="converting", file=sys.stderr,
                                hidden=len(planned) < 20 or not sys.stderr.isatty()) as bar:
-            for task, result in run_bounded(_convert, tasks, timeout=PAGE_TIMEOUT):
+            for task, result in run_bounded(_convert, tasks, timeout=timeout):
                 plan = planned[normalise_title(task[0])]
                 if isinstance(result, TimedOut):
                     report.timed_out.append(plan.title)
@@ -316,31 +356,50 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
                     report.unknown_templates.update(result.unknown_templates)
                     report.glossary_terms.extend(result.glossary)
                 provenance = Provenance(plan.title, plan.revision, plan.timestamp, plan.url)
-                texts[plan.title] = render_stub(provenance, body)
+                text = render_stub(provenance, body)
+                plan.action = _decide(plan, text, force)
+                if isinstance(result, TimedOut) and plan.action in ("new", "updated"):
+                    plan.action = "timed-out"
+                if plan.action in WRITES and not dry_run:
+                    staged[plan.path] = staging / f"{len(staged)}.rst"
+                    staged[plan.path].write_text(text, encoding="utf-8", newline="\n")
                 bar.update(1)
-        for plan in report.pages:
-            plan.action = _decide(plan, texts[plan.title], force)
-            if plan.title in report.timed_out and plan.action in ("new", "updated"):
-                plan.action = "timed-out"
         if dry_run:
             return _finish(report, output_format)
-        writes = {p.path: texts[p.title] for p in report.pages
-                  if p.action in ("new", "updated", "overwritten-edited", "timed-out")}
         extra = _service_files(center, report)
-        for path, text in writes.items():  # stage everything before touching the center
-            staged = staging / path.relative_to(center.root)
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_text(text, encoding="utf-8")
-        for path, text in {**writes, **extra}.items():
+        glossary_path = center.source_dir / "glossary.rst"
+        if commit:
+            # service.toml, the toctree and the glossary get the import's changes too: a writer's
+            # uncommitted edit there must not slip into the import's changeset.
+            merging = [glossary_path] if glossary and report.glossary_terms else []
+            _refuse_dirty(center, [*extra, *merging])
+        for path, source in staged.items():
+            write_atomic(path, source.read_text(encoding="utf-8"))
+        for path, text in extra.items():
             write_atomic(path, text)
         report.other_files = [str(p.relative_to(center.root)) for p in extra]
         if glossary and report.glossary_terms:
             report.glossary = _merge_glossary(center, report.glossary_terms)
         if commit:
-            report.committed = _commit(center, report, [*writes, *extra])
+            merged = [glossary_path] if report.glossary.get("added") else []
+            report.committed = _commit(center, report, [*staged, *extra, *merged])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return _finish(report, output_format)
+
+
+def page_timeout() -> float:
+    """The time bound per page: ``$DOCSCENTER_PAGE_TIMEOUT`` seconds, else PAGE_TIMEOUT."""
+    raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return PAGE_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise UsageError(f"{TIMEOUT_VARIABLE}={raw!r}: not a positive number of seconds")
+    return seconds
 
 
 def _is_redirect(text: str) -> str | None:
@@ -378,25 +437,9 @@ def _service_files(center: Center, report: Report) -> dict[Path, str]:
     for service, plans in by_service.items():
         folder = center.services_dir / service
         toml_path = folder / "service.toml"
-        document = tomlkit.parse(toml_path.read_text(encoding="utf-8"))
-        entries = document.get("wiki_pages")
-        if entries is None:
-            entries = tomlkit.aot()
-            document["wiki_pages"] = entries
-        by_title = {normalise_title(str(e.get("title", ""))): e for e in entries}
-        for plan in plans:
-            entry = by_title.get(normalise_title(plan.title))
-            if entry is None:
-                entry = tomlkit.table()
-                entry["title"] = plan.title
-                entries.append(entry)
-            if plan.url:
-                entry["url"] = plan.url
-            if plan.revision is not None:
-                entry["revision"] = plan.revision
-            entry["page"] = plan.docname.split("/", 2)[2]
-        new_toml = tomlkit.dumps(document)
-        if new_toml != toml_path.read_text(encoding="utf-8"):
+        old_toml = toml_path.read_text(encoding="utf-8")
+        new_toml = update_wiki_pages(old_toml, plans)
+        if new_toml != old_toml:
             files[toml_path] = new_toml
         if any(plan.path.parent.name == WIKI_FOLDER for plan in plans):
             index = folder / WIKI_FOLDER / "index.rst"
@@ -412,6 +455,104 @@ def _service_files(center: Center, report: Report) -> dict[Path, str]:
         if updated is not None:
             files[landing] = updated
     return files
+
+
+def _wanted_entries(text: str, plans: list[PlannedPage]) -> tuple[list[dict], list[dict]]:
+    """The existing ``wiki_pages`` entries updated from ``plans``, and the new ones."""
+    entries = tomllib.loads(text).get("wiki_pages", [])
+    by_title = {normalise_title(str(e.get("title", ""))): e for e in entries}
+    added: list[dict] = []
+    for plan in plans:
+        entry = by_title.get(normalise_title(plan.title))
+        if entry is None:
+            entry = {"title": plan.title}
+            by_title[normalise_title(plan.title)] = entry
+            added.append(entry)
+        if plan.url:
+            entry["url"] = plan.url
+        if plan.revision is not None:
+            entry["revision"] = plan.revision
+        entry["page"] = plan.docname.split("/", 2)[2]
+    return entries, added
+
+
+def _line_value(line: str, key: str) -> object:
+    try:
+        return tomllib.loads(line).get(key)
+    except tomllib.TOMLDecodeError:  # a value over several lines: rewritten, then checked
+        return None
+
+
+def _toml_value(value: object) -> str:
+    # A JSON string is a valid TOML basic string (same escapes); integers read the same.
+    return json.dumps(value, ensure_ascii=False)
+
+
+_AOT_HEADER = re.compile(r"^\s*\[\[\s*wiki_pages\s*\]\]\s*(#.*)?$")
+_KEY_LINE = re.compile(r"^\s*(title|url|revision|page)\s*=")
+
+
+def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
+    """``service.toml`` with a ``[[wiki_pages]]`` entry (title, url, revision, page) per
+    imported page; everything else, comments included, is left as it was.
+
+    Edits the text line by line: a format-preserving TOML model of a service with thousands
+    of pages costs hundreds of MB. An unusual layout (an inline ``wiki_pages = [...]``) goes
+    through tomlkit instead; either way the result is checked with tomllib."""
+    entries, added = _wanted_entries(text, plans)
+    expected = tomllib.loads(text)
+    expected["wiki_pages"] = entries + added
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if _AOT_HEADER.match(line)]
+    if len(starts) == len(entries):
+        out: list[str] = []
+        previous = 0
+        for start, entry in zip(starts, entries, strict=True):
+            end = start + 1
+            while end < len(lines) and not lines[end].lstrip().startswith("["):
+                end += 1
+            out += lines[previous:start + 1]
+            block = lines[start + 1:end]
+            for key in ("title", "url", "revision", "page"):
+                if key not in entry:
+                    continue
+                line = f"{key} = {_toml_value(entry[key])}"
+                index = next((i for i, old in enumerate(block)
+                              if (m := _KEY_LINE.match(old)) and m[1] == key), None)
+                if index is None:
+                    last = max((i for i, old in enumerate(block) if "=" in old), default=-1)
+                    block.insert(last + 1, line)
+                elif _line_value(block[index], key) != entry[key]:
+                    block[index] = line
+            out += block
+            previous = end
+        out += lines[previous:]
+        result = "\n".join(out)
+        if added:
+            result = result.rstrip("\n") + "\n" + "".join(
+                "\n[[wiki_pages]]\n" + "".join(f"{key} = {_toml_value(entry[key])}\n"
+                                               for key in ("title", "url", "revision", "page")
+                                               if key in entry)
+                for entry in added)
+        try:
+            if tomllib.loads(result) == expected:
+                return result
+        except tomllib.TOMLDecodeError:
+            pass
+    return _update_with_tomlkit(text, entries + added)
+
+
+def _update_with_tomlkit(text: str, entries: list[dict]) -> str:
+    """The slow, general way: ``wiki_pages`` rewritten as an array of tables."""
+    document = tomlkit.parse(text)
+    document.pop("wiki_pages", None)
+    tables = tomlkit.aot()
+    for entry in entries:
+        table = tomlkit.table()
+        table.update(entry)
+        tables.append(table)
+    document["wiki_pages"] = tables
+    return tomlkit.dumps(document)
 
 
 WIKI_INDEX = """\
@@ -464,8 +605,7 @@ def _refuse_dirty(center: Center, paths: list[Path]) -> None:
 
 def commit_message(report: Report) -> str:
     """The commit message of an import: one line per wiki title and revision."""
-    written = [p for p in report.pages if p.action in ("new", "updated", "overwritten-edited",
-                                                       "timed-out")]
+    written = [p for p in report.pages if p.action in WRITES]
     lines = [f"Import {len(written)} wiki page{'s' if len(written) != 1 else ''}", ""]
     for plan in written:
         revision = f"revision {plan.revision}" if plan.revision is not None else "no revision"
@@ -495,6 +635,7 @@ def _merge_glossary(center: Center, terms: list[tuple[str, str]]) -> dict[str, l
 # -- the report ----------------------------------------------------------------------------
 
 ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
+WRITES = ("new", "updated", "overwritten-edited", "timed-out")  # the actions that write a stub
 
 
 def _finish(report: Report, output_format: str) -> int:

@@ -31,6 +31,7 @@ from pathlib import Path
 from ..center import UsageError
 from ..services import SLUG
 from .convert import DEFAULT_TEMPLATES, TemplateRule, normalise_title
+from .naming import RESERVED
 
 ADMONITIONS = {"note", "warning", "tip", "important", "caution", "danger", "attention",
                "hint", "error", "seealso"}
@@ -106,6 +107,7 @@ def load_manifest(path: Path) -> Manifest:
         sources = [sources]
     manifest.sources = [str(s) for s in sources]
     manifest.title_prefix = str(wiki.get("prefix", ""))
+    pages_taken: dict[tuple[str, str], int] = {}
     for index, raw in enumerate(data.get("pages", []), start=1):
         if not isinstance(raw, dict):
             raise _fail(path, f"pages entry {index} must be a table")
@@ -118,6 +120,14 @@ def load_manifest(path: Path) -> Manifest:
         page = str(raw.get("page", ""))
         if page and not SLUG.match(page):
             raise _fail(path, f"pages entry {index}: page {page!r} must be a simple name")
+        if page and (page.lower() in RESERVED or page.lower().startswith("apis-")):
+            # The service template's own pages (and names Windows reserves) are not stubs.
+            raise _fail(path, f"pages entry {index}: page {page!r} is a reserved name")
+        if page and (service, page.lower()) in pages_taken:
+            raise _fail(path, f"pages entry {index}: page {page!r} of service {service!r} "
+                        f"is already taken by entry {pages_taken[service, page.lower()]}")
+        if page:
+            pages_taken[service, page.lower()] = index
         manifest.rules.append(Rule(service, title, prefix, page))
     for name, value in data.get("templates", {}).items():
         if value == "drop":

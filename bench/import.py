@@ -1,0 +1,165 @@
+"""Benchmark: ``docscenter import-wiki`` against pandoc, and its peak memory on a large dump.
+
+Corpus mode (default): imports the WPD corpus (``../shared/corpus/wpd/export.xml``) into a
+temporary center and prints the time and pages/s; when ``pandoc`` is installed, converts the
+same pages with ``pandoc -f mediawiki -t rst``, one process per page as a script converting a
+wiki would, and prints the ratio (target: at least 8x faster).
+
+Synthetic mode (``--synthetic-mb 200``): writes a dump of that size (see dump_memory.py),
+imports it and reports the peak resident set size of the import process and of its largest
+worker; their sum must stay under ``--limit`` MB (default 300).
+
+    python bench/import.py [--corpus FILE] [--no-pandoc] [--synthetic-mb MB] [--limit MB]
+
+Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "wpd" / "export.xml"
+SPEEDUP_TARGET = 8.0
+
+
+def docscenter(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "docscenter", *map(str, args)],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"docscenter {' '.join(map(str, args[:4]))} failed:\n{result.stderr}")
+    return result
+
+
+def make_center(root: Path) -> None:
+    docscenter("init", root, "--title", "Import bench", "--no-hg")
+    docscenter("-C", root, "new-service", "wiki", "--summary", "Everything from the wiki.",
+               "--owner", "Bench Owner <owner@example.org>")
+
+
+def measured_import(root: Path, dump: Path) -> tuple[float, dict, dict[str, float]]:
+    """Run the import in a child process that reports its own and its workers' peak RSS.
+
+    Returns (seconds, the JSON report, peak MB of "parent" and "largest worker")."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as usage:
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, __file__, "--measure", usage.name, "--",
+             "-C", str(root), "import-wiki", str(dump), "--service", "wiki", "--format", "json"],
+            capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - started
+        if result.returncode != 0:
+            sys.exit(f"import failed:\n{result.stderr[-2000:]}")
+        peaks = json.loads(Path(usage.name).read_text(encoding="utf-8"))
+    return elapsed, json.loads(result.stdout), peaks
+
+
+def run_measured(usage_file: str, arguments: list[str]) -> int:
+    """The child side of measured_import: the CLI in-process, then getrusage for it and its
+    (already reaped) worker processes. ru_maxrss is in KiB on Linux."""
+    from docscenter.cli import main
+
+    try:
+        main(arguments, standalone_mode=False)
+        status = 0
+    except SystemExit as exc:
+        status = int(exc.code or 0)
+    own, workers = (resource.getrusage(resource.RUSAGE_SELF),
+                    resource.getrusage(resource.RUSAGE_CHILDREN))
+    peaks = {"parent": own.ru_maxrss / 1024, "largest worker": workers.ru_maxrss / 1024,
+             "cpu": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime}
+    Path(usage_file).write_text(json.dumps(peaks), encoding="utf-8")
+    return status
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pandoc_time(dump: Path, pandoc: str) -> tuple[float, float, int]:
+    """Seconds (wall, CPU) pandoc takes to convert every page of ``dump``, one page per
+    process."""
+    from docscenter.wiki.sources import ExportReader
+
+    texts = [page.text for page in ExportReader(dump) if not page.redirect]
+    started, cpu = time.perf_counter(), cpu_of_children()
+    for text in texts:
+        subprocess.run([pandoc, "-f", "mediawiki", "-t", "rst"], input=text, text=True,
+                       capture_output=True, check=False)
+    return time.perf_counter() - started, cpu_of_children() - cpu, len(texts)
+
+
+def corpus_mode(args: argparse.Namespace, work: Path) -> int:
+    if not args.corpus.is_file():
+        print(f"no corpus at {args.corpus}")
+        return 1
+    root = work / "center"
+    make_center(root)
+    elapsed, report, peaks = measured_import(root, args.corpus)
+    pages = report["counts"]["new"]
+    print(f"docscenter: {pages} pages (+{report['counts']['redirects']} redirects) in "
+          f"{elapsed:.2f} s ({peaks['cpu']:.2f} s CPU), {pages / elapsed:.0f} pages/s; "
+          f"peak RSS {peaks['parent']:.0f} MB + worker {peaks['largest worker']:.0f} MB")
+    pandoc = shutil.which("pandoc")
+    if args.no_pandoc or pandoc is None:
+        print("pandoc: skipped" + ("" if args.no_pandoc else " (not installed)"))
+        return 0
+    seconds, cpu, converted = pandoc_time(args.corpus, pandoc)
+    ratio = seconds / elapsed
+    print(f"pandoc:     {converted} pages in {seconds:.2f} s ({cpu:.2f} s CPU), "
+          f"{converted / seconds:.0f} pages/s")
+    print(f"ratio: docscenter is {ratio:.1f}x faster than pandoc (target {SPEEDUP_TARGET:g}x)")
+    return 0 if ratio >= SPEEDUP_TARGET else 1
+
+
+def synthetic_mode(args: argparse.Namespace, work: Path) -> int:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from dump_memory import write_dump
+
+    dump = work / "synthetic.xml"
+    started = time.perf_counter()
+    written = write_dump(dump, args.synthetic_mb)
+    size = dump.stat().st_size / 1024 / 1024
+    print(f"wrote {written} pages, {size:.0f} MB in {time.perf_counter() - started:.1f} s")
+    root = work / "center"
+    make_center(root)
+    elapsed, report, peaks = measured_import(root, dump)
+    total = peaks["parent"] + peaks["largest worker"]
+    print(f"imported {report['counts']['new']} pages in {elapsed:.1f} s "
+          f"({report['counts']['new'] / elapsed:.0f} pages/s, {size / elapsed:.1f} MB/s)")
+    print(f"peak RSS: import process {peaks['parent']:.0f} MB + largest worker "
+          f"{peaks['largest worker']:.0f} MB = {total:.0f} MB (limit {args.limit} MB)")
+    if report["counts"]["new"] != written:
+        print(f"FAIL: expected {written} pages")
+        return 1
+    return 0 if total < args.limit else 1
+
+
+def main() -> int:
+    """Run the benchmark (or, with --measure, the measured child)."""
+    if len(sys.argv) > 2 and sys.argv[1] == "--measure":
+        return run_measured(sys.argv[2], sys.argv[4:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="a Special:Export dump")
+    parser.add_argument("--no-pandoc", action="store_true", help="skip the pandoc comparison")
+    parser.add_argument("--synthetic-mb", type=int, default=0,
+                        help="import a synthetic dump of this many MB instead of the corpus")
+    parser.add_argument("--limit", type=int, default=300, help="peak RSS limit in MB")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="docscenter-bench-") as tmp:
+        if args.synthetic_mb:
+            return synthetic_mode(args, Path(tmp))
+        return corpus_mode(args, Path(tmp))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
