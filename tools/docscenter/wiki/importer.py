@@ -25,6 +25,7 @@ import click
 import tomlkit
 
 from ..center import Center, UsageError
+from ..glossary_merge import glossary_spellings, merge_terms
 from ..services import SLUG
 from .convert import ConvertedPage, ConvertOptions, PageRef, convert_page, normalise_title
 from .manifest import Manifest, load_manifest
@@ -166,6 +167,7 @@ class _Shared:
     refs: dict[str, PageRef]
     wiki_url: str | None
     templates: dict[str, Any]
+    glossary_terms: dict[str, str] | None = None  # shared glossary spellings, with --glossary
 
 
 _SHARED: _Shared | None = None  # set before the worker pool forks
@@ -180,7 +182,8 @@ def _convert(task: tuple[str, str, str]) -> ConvertedPage:
     title, text, label = task
     assert _SHARED is not None
     options = ConvertOptions(label=label, resolve=_resolve, wiki_url=_SHARED.wiki_url,
-                             templates=_SHARED.templates)
+                             templates=_SHARED.templates,
+                             glossary_terms=_SHARED.glossary_terms)
     return convert_page(text, title, options)
 
 
@@ -332,7 +335,8 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
         _refuse_dirty(center, [p.path for p in report.pages])
 
     global _SHARED
-    _SHARED = _Shared(refs, base_url, dict(loaded.templates))
+    spellings = glossary_spellings(center.source_dir / "glossary.rst") if glossary else None
+    _SHARED = _Shared(refs, base_url, dict(loaded.templates), spellings)
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
         # Stubs go to the staging folder as they are converted (memory stays flat however
@@ -625,11 +629,11 @@ def _commit(center: Center, report: Report, paths: list[Path]) -> str | None:
         raise UsageError(str(exc)) from None
 
 
-def _merge_glossary(center: Center, terms: list[tuple[str, str]]) -> dict[str, list[str]]:
-    from ..glossary_merge import merge_terms
-
+def _merge_glossary(center: Center, terms: list[tuple[str, str]]) -> dict[str, list[Any]]:
     result = merge_terms(center.source_dir / "glossary.rst", terms)
-    return {"added": list(result.added), "differing": list(result.differing)}
+    differing = [{"term": term, "glossary": ours, "wiki": theirs}
+                 for term, ours, theirs in result.differing]
+    return {"added": list(result.added), "differing": differing}
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -691,8 +695,9 @@ def report_text(report: Report) -> str:
         lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
     if report.glossary:
         lines.append(f"glossary: {len(report.glossary.get('added', []))} terms added")
-        for term in report.glossary.get("differing", []):
-            lines.append(f"glossary: wiki definition differs from the glossary's: {term}")
+        for item in report.glossary.get("differing", []):
+            lines.append("glossary: the wiki defines "
+                         f"{item['term']!r} differently: {item['wiki']}")
     if report.committed:
         lines.append(f"committed as {report.committed}")
     return "\n".join(lines)

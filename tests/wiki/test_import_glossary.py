@@ -1,0 +1,73 @@
+"""import-wiki --glossary: wiki glossaries join the shared glossary, sorted, never twice, and
+the imported page refers to the shared terms."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import add_service, run_cli
+
+DUMP = """\
+<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">
+  <siteinfo><sitename>W</sitename><base>https://wiki.example.org/wiki/Main_Page</base>
+  </siteinfo>
+  <page><title>Auth notes</title><ns>0</ns><id>1</id>
+    <revision><id>3</id><timestamp>2025-01-01T00:00:00Z</timestamp>
+      <contributor><username>a</username></contributor>
+      <text xml:space="preserve">How the auth service works.
+
+== Terminology ==
+; Bearer token : A token that grants access to whoever holds it.
+; service : Anything we run, according to this old page.
+; Audience : The service a token is meant for.
+</text></revision></page>
+</mediawiki>
+"""
+
+
+def terms_of(glossary: Path) -> list[str]:
+    lines = glossary.read_text().splitlines()
+    start = lines.index(".. glossary::")
+    return [line.strip() for line in lines[start + 1:]
+            if line.startswith("   ") and not line.startswith("      ")
+            and line.strip() and not line.strip().startswith(":")]
+
+
+def test_glossary_terms_are_merged_sorted_and_referenced(center: Path, tmp_path: Path) -> None:
+    add_service(center, "auth")
+    dump = tmp_path / "dump.xml"
+    dump.write_text(DUMP)
+    before = terms_of(center / "source/glossary.rst")
+    result = run_cli("-C", center, "import-wiki", dump, "--service", "auth", "--glossary",
+                     "--format", "json")
+    report = json.loads(result.stdout)
+    assert sorted(report["glossary"]["added"]) == ["Audience", "Bearer token"]
+    assert [d["term"] for d in report["glossary"]["differing"]] == ["service"]
+    after = terms_of(center / "source/glossary.rst")
+    assert after == sorted(before + ["Audience", "Bearer token"], key=str.lower)
+
+    stub = (center / "services/auth/wiki/auth-notes.rst").read_text()
+    assert ":term:`Bearer token`" in stub and ":term:`service`" in stub
+
+    # Again: nothing added twice.
+    again = json.loads(run_cli("-C", center, "import-wiki", dump, "--service", "auth",
+                               "--glossary", "--format", "json").stdout)
+    assert again["glossary"]["added"] == []
+    assert terms_of(center / "source/glossary.rst") == after
+
+    # The new terms are used (by the imported page), so the strict build and check pass.
+    run_cli("-C", center, "build")
+    glossary_html = (center / "build/html/source/glossary.html").read_text()
+    assert "Used by" in glossary_html
+    run_cli("-C", center, "check")
+
+
+def test_without_the_flag_the_glossary_is_left_alone(center: Path, tmp_path: Path) -> None:
+    add_service(center, "auth")
+    dump = tmp_path / "dump.xml"
+    dump.write_text(DUMP)
+    before = (center / "source/glossary.rst").read_text()
+    run_cli("-C", center, "import-wiki", dump, "--service", "auth")
+    assert (center / "source/glossary.rst").read_text() == before
+    assert ":term:" not in (center / "services/auth/wiki/auth-notes.rst").read_text()
