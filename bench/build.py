@@ -19,6 +19,7 @@ from io import StringIO
 from pathlib import Path
 
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 from docscenter.center import Center
 from docscenter.scaffold import render_center, render_service, write_tree
@@ -76,10 +77,12 @@ def build(root: Path, jobs: int, out: Path) -> tuple[float, list[str], str]:
     read: list[str] = []
     warnings = StringIO()
     start = time.perf_counter()
-    app = Sphinx(str(root), str(root), str(out / "html"), str(out / "doctrees"), "html",
-                 status=None, warning=warnings, parallel=jobs)
-    app.connect("env-before-read-docs", lambda _a, _e, names: read.extend(names))
-    app.build()
+    # A fresh docutils registry per build, as sphinx-build has (several builds, one process).
+    with docutils_namespace():
+        app = Sphinx(str(root), str(root), str(out / "html"), str(out / "doctrees"), "html",
+                     status=None, warning=warnings, parallel=jobs)
+        app.connect("env-before-read-docs", lambda _a, _e, names: read.extend(names))
+        app.build()
     return time.perf_counter() - start, read, warnings.getvalue()
 
 

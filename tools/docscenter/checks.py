@@ -10,7 +10,6 @@ the glossary rules themselves live here, in :func:`glossary_findings`, shared by
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,7 @@ from typing import Any
 
 from .center import Center
 from .services import ServiceMeta, discover
+from .wiki.stubs import is_pristine
 
 #: Version of the JSON output of ``docscenter check``; bumped on incompatible changes.
 SCHEMA_VERSION = 1
@@ -32,7 +32,6 @@ TERM_ROLE = re.compile(r"(?<![\w`\\]):(?:std:)?term:`((?:[^`\\]|\\.)+)`")
 EXPLICIT_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w:-]+)::(.*)$")
 ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
-IMPORT_MARKER = re.compile(r"^\.\. docscenter-import:.*?\bsha256=([0-9a-f]{64})", re.MULTILINE)
 INLINE_LITERAL = re.compile(r"``.+?``", re.DOTALL)
 # Directives whose content is not reST: nothing in them is a section, a role or a term.
 LITERAL_DIRECTIVES = {"code-block", "code", "sourcecode", "literalinclude", "highlight",
@@ -302,27 +301,8 @@ def scan_text(path: str, text: str) -> Page:
 
 
 def is_pristine_import(text: str) -> bool:
-    """True when ``text`` is an imported page nobody edited: its provenance header records
-    the SHA-256 of what follows and the hash still matches. Two header forms are read: the
-    importer's comment block (``.. docscenter-import`` then indented ``key: value`` lines,
-    ``sha256: <hex>`` among them, a blank line, the body) and a one-line
-    ``.. docscenter-import: ... sha256=<hex>`` hashing the text after that line."""
-    if not text.startswith(".. docscenter-import"):
-        return False
-    header = re.match(r"\.\. docscenter-import\n((?:   \w+: .*\n)*)\n", text)
-    if header:
-        recorded = re.search(r"^   sha256: ([0-9a-f]{64})$", header[1], re.MULTILINE)
-        body = text[header.end():]
-        return bool(recorded) and hashlib.sha256(body.encode("utf-8")).hexdigest() == recorded[1]
-    marker = IMPORT_MARKER.match(text)
-    return bool(marker) and _marker_matches(text, marker)
-
-
-def _marker_matches(text: str, marker: re.Match[str]) -> bool:
-    """True when the text after the one-line import marker still has the recorded hash."""
-    rest = text[text.find("\n", marker.end()) + 1:] if "\n" in text[marker.end():] else ""
-    candidates = [rest, rest.lstrip("\n")]
-    return any(hashlib.sha256(c.encode("utf-8")).hexdigest() == marker[1] for c in candidates)
+    """True when ``text`` is an imported page nobody edited since (see ``wiki.stubs``)."""
+    return is_pristine(text)
 
 
 def _scan_toctree(page: Page, lines: list[str], start: int, end: int) -> None:

@@ -59,6 +59,12 @@ def split_stub(text: str) -> tuple[dict[str, str], str] | None:
     return fields, "\n".join(lines[index + 1 :])
 
 
+def is_pristine(text: str) -> bool:
+    """True when ``text`` is a stub exactly as the importer wrote it (its hash still matches)."""
+    parts = split_stub(text)
+    return parts is not None and parts[0].get("sha256") == digest(parts[1])
+
+
 class StubState(Enum):
     MISSING = "missing"  # no file yet
     PRISTINE = "pristine"  # exactly as imported
@@ -73,11 +79,7 @@ def stub_state(path: Path) -> StubState:
         return StubState.MISSING
     except (OSError, UnicodeDecodeError):
         return StubState.EDITED
-    parts = split_stub(text)
-    if parts is None:
-        return StubState.EDITED
-    fields, body = parts
-    return StubState.PRISTINE if fields.get("sha256") == digest(body) else StubState.EDITED
+    return StubState.PRISTINE if is_pristine(text) else StubState.EDITED
 
 
 def write_atomic(path: Path, text: str) -> None:
