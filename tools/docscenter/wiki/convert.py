@@ -204,6 +204,9 @@ _BALANCED = ("b", "i", "u", "s", "strong", "em", "small", "big", "font", "span",
              "sub", "sup", "del", "ins", "strike", "center", "div", "blockquote", "cite", "kbd")
 
 
+_BALANCED_TAG = re.compile(rf"<(/?)({'|'.join(_BALANCED)})(?:\s[^<>]*?)?\s*(/?)>", re.I)
+
+
 def _preclean(text: str) -> str:
     """Remove what mwparserfromhell parses slowly or wrongly and MediaWiki treats as noise."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -214,10 +217,12 @@ def _preclean(text: str) -> str:
     plain = [parts[i] for i in range(0, len(parts), 3)]
     joined = "\x00".join(plain)
     joined = _P_TAG.sub("", joined)
-    for name in _BALANCED:
-        opens = re.findall(rf"<{name}(?:\s[^<>]*)?>", joined, re.I)
-        closes = re.findall(rf"</{name}\s*>", joined, re.I)
-        if len(opens) != len(closes):
+    balance: Counter[str] = Counter()
+    for match in _BALANCED_TAG.finditer(joined):
+        if not match[3]:  # <br/>-style tags neither open nor close
+            balance[match[2].lower()] += -1 if match[1] else 1
+    for name, count in balance.items():
+        if count:
             # Unbalanced inline tags make parsing quadratic; their text is what matters.
             joined = re.sub(rf"</?{name}(?:\s[^<>]*)?/?>", "", joined, flags=re.I)
     # Attributes of ordinary HTML tags mean nothing in reST and cost parse time.
@@ -278,6 +283,7 @@ class _Ctx:
         self.same_page_refs: list[tuple[str, str, str]] = []  # (role, label, text)
         self.templates = {_template_key(k): v for k, v in options.templates.items()}
         self.interwiki = {k.lower(): v for k, v in options.interwiki.items()}
+        self.lifted: list[_Split] = []  # simple tables taken out before parsing (_lift_tables)
 
     @property
     def in_glossary(self) -> bool:
@@ -324,10 +330,11 @@ def _join_blocks(blocks: list[Block], top: bool) -> list[str]:
 
 def convert_page(wikitext: str, title: str, options: ConvertOptions) -> ConvertedPage:
     """Convert a whole wiki page into a reST document (label, title, body)."""
-    text = _preclean(wikitext)
+    text, lifted = _lift_tables(_preclean(wikitext))
     redirect = _redirect_target(text)
     code = _parse(text)
     ctx = _Ctx(options, title, _anchors_of(code))
+    ctx.lifted = lifted
     if redirect is not None:
         target = _parse(redirect)
         link = _inline_rst(_link_tokens(target.nodes[0], ctx, [], frozenset()))
@@ -363,8 +370,10 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
 
 def convert_fragment(wikitext: str, options: ConvertOptions) -> str:
     """Convert wikitext into block reST without a title (headings become rubrics)."""
-    code = _parse(_preclean(wikitext))
+    text, lifted = _lift_tables(_preclean(wikitext))
+    code = _parse(text)
     ctx = _Ctx(options, "", _anchors_of(code))
+    ctx.lifted = lifted
     blocks = _blocks(code.nodes, ctx, nested=True)
     blocks += _footnote_blocks(ctx)
     lines = _drop_dangling_refs(_join_blocks(blocks, top=False), ctx)
@@ -606,6 +615,12 @@ def _blocks(nodes: Iterable[Node], ctx: _Ctx, nested: bool) -> list[Block]:
             i += 1
             continue
         first = line[0]
+        if len(line) == 1 and isinstance(first, Text) and ctx.lifted and \
+                (lifted := _LIFTED.match(first.value.strip())):
+            flush()
+            blocks.extend(_lifted_table(ctx.lifted[int(lifted[1])], ctx))
+            i += 1
+            continue
         if isinstance(first, Heading):
             flush()
             blocks.extend(_heading(first, ctx, nested))
@@ -1359,7 +1374,8 @@ def _figure(node: Wikilink, ctx: _Ctx, caption_nodes: list[Node] | None = None) 
         if caption:
             words += [("t", " ", _NO_STYLE)] + _tokens(caption, ctx, _NO_STYLE)
         return [("para", [rst.escape_line_start(_inline_rst(words))])]
-    alt = " ".join((alt or caption_text or name).split())
+    # Option values are not inline markup, but a backslash still escapes the line's end.
+    alt = " ".join((alt or caption_text or name).replace("\\", "").split()) or name
     lines = [f".. figure:: {rst.escape_url(url)}", f"   :alt: {alt}"]
     if caption_lines:
         body = _join_blocks(caption_lines, False)
@@ -1516,15 +1532,19 @@ def _span(node: Tag, name: str) -> int:
     return max(1, min(int(digits.group(1)), 64)) if digits else 1
 
 
+def _cell(tag: Tag, ctx: _Ctx) -> Cell:
+    blocks = _blocks(tag.contents.nodes if tag.contents is not None else [], ctx, True)
+    return Cell(_join_blocks(blocks, False), _name(tag) == "th",
+                _span(tag, "colspan"), _span(tag, "rowspan"))
+
+
 def _table(node: Tag, ctx: _Ctx) -> list[Block]:
     rows: list[list[Cell]] = []
     caption: list[Node] | None = None
     before: list[Block] = []
 
     def cell(tag: Tag) -> Cell:
-        blocks = _blocks(tag.contents.nodes if tag.contents is not None else [], ctx, True)
-        return Cell(_join_blocks(blocks, False), _name(tag) == "th",
-                    _span(tag, "colspan"), _span(tag, "rowspan"))
+        return _cell(tag, ctx)
 
     def walk(nodes: Iterable[Node]) -> None:
         nonlocal caption
@@ -1560,12 +1580,15 @@ def _table(node: Tag, ctx: _Ctx) -> list[Block]:
                 before.extend(_line_blocks([child], ctx))
 
     walk(node.contents.nodes if node.contents is not None else [])
+    caption_rst = _inline_rst(_tokens(caption, ctx, _NO_STYLE)) if caption else ""
+    return before + _table_blocks(rows, caption_rst)
+
+
+def _table_blocks(rows: list[list[Cell]], caption_rst: str) -> list[Block]:
+    """A grid table keeping the spans, or a list-table when a grid cannot hold the cells."""
     rows = [r for r in rows if r]
-    caption_rst = ""
-    if caption:
-        caption_rst = _inline_rst(_tokens(caption, ctx, _NO_STYLE))
     if not rows:
-        return before + ([("para", [rst.escape_line_start(caption_rst)])] if caption_rst else [])
+        return [("para", [rst.escape_line_start(caption_rst)])] if caption_rst else []
     has_code = any(
         line.lstrip().startswith((".. code-block", ".. list-table", ".. figure"))
         for row in rows for c in row for line in c.lines
@@ -1575,10 +1598,114 @@ def _table(node: Tag, ctx: _Ctx) -> list[Block]:
         lines = list_table(rows)
         if caption_rst:
             lines[0] += " " + caption_rst
-        return before + [("table", lines)]
+        return [("table", lines)]
     if caption_rst:
         grid = [f".. table:: {caption_rst}", ""] + rst.indent(grid, 3)
-    return before + [("table", grid)]
+    return [("table", grid)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Simple tables without a full parse
+#
+# Building mwparserfromhell's node tree for a large table costs far more than converting it
+# (a 58 KB table of plain cells takes most of a second). Tables made only of plain rows and
+# cells are split here, line by line as MediaWiki does, and only cells holding markup are
+# parsed; any table this splitter is not sure about keeps the full parse.
+
+_LIFTED = re.compile(r"^\x01T(\d+)\x01$")
+_LITERAL_SPANS = re.compile(
+    r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)",
+    re.I | re.S)
+_PLAIN_CELL = re.compile(r"^[^\[\]{}<>&|'~_*#:;=!\\`\n]*$")
+_RISKY = re.compile(r"\{\{|\{\||<(?:ref|nowiki|pre|source|syntaxhighlight|math|gallery|!--)"
+                    r"|\[\[[^\]]*\|\|", re.I)
+
+
+_Split = tuple[str | None, list[list[tuple[bool, str]]]]
+
+
+def _lift_tables(text: str) -> tuple[str, list[_Split]]:
+    """Replace simple top-level tables by placeholder lines; return the text and the tables."""
+    if "{|" not in text:
+        return text, []
+    lines = text.split("\n")
+    # Lines inside <pre>, <nowiki>, <source>... or comments are text, never tables.
+    protected: set[int] = set()
+    for match in _LITERAL_SPANS.finditer(text):
+        first = text.count("\n", 0, match.start())
+        protected.update(range(first, first + match.group().count("\n") + 1))
+    out: list[str] = []
+    tables: list[_Split] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("{|") and i not in protected:
+            end = i + 1
+            while end < len(lines) and not lines[end].lstrip().startswith(("|}", "{|")):
+                end += 1
+            if end < len(lines) and lines[end].lstrip().startswith("|}") \
+                    and lines[end].strip() == "|}":
+                inner = "\n".join(lines[i + 1:end])
+                split = None
+                if not _RISKY.search(inner) and not protected.intersection(range(i, end + 1)):
+                    split = _split_table(lines[i + 1:end])
+                if split is not None:
+                    out.append(f"\x01T{len(tables)}\x01")
+                    tables.append(split)
+                    i = end + 1
+                    continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out), tables
+
+
+def _split_table(body: list[str]) -> _Split | None:
+    """The lines between ``{|`` and ``|}`` as (caption, rows of (header, raw cell text)), or
+    None when the table is not simple."""
+    rows: list[list[tuple[bool, list[str]]]] = []
+    caption: str | None = None
+    current: list[str] | None = None  # lines of the cell being read
+    for line in body:
+        stripped = line.lstrip()
+        if stripped.startswith("|-"):
+            rows.append([])
+            current = None
+        elif stripped.startswith("|+"):
+            if caption is not None or rows:
+                return None
+            caption = stripped[2:].strip()
+        elif stripped.startswith(("|", "!")):
+            header = stripped[0] == "!"
+            if not rows:
+                rows.append([])
+            for part in re.split(r"!!|\|\|" if header else r"\|\|", stripped[1:]):
+                current = [part]
+                rows[-1].append((header, current))
+        elif current is not None:
+            current.append(line)
+        elif line.strip():
+            return None  # text between rows: leave it to the parser
+    return caption, [[(header, "\n".join(lines)) for header, lines in row] for row in rows]
+
+
+def _lifted_table(split: _Split, ctx: _Ctx) -> list[Block]:
+    caption, raw_rows = split
+    rows: list[list[Cell]] = []
+    for raw_row in raw_rows:
+        row = []
+        for header, raw in raw_row:
+            text = raw.strip()
+            if _PLAIN_CELL.match(text):
+                lines = [rst.escape_line_start(rst.escape_inline(" ".join(text.split())))]
+                row.append(Cell(lines if text else [], header))
+                continue
+            # Anything else is parsed as a one-cell table: the same reading of attributes
+            # ("colspan=2 | text") and markup as inside the whole table, for a fraction of it.
+            parsed = _parse("{|\n" + ("!" if header else "|") + raw + "\n|}")
+            tags = [n for n in parsed.filter_tags(recursive=True) if _name(n) in ("td", "th")]
+            row.append(_cell(tags[0], ctx) if tags else Cell([], header))
+        rows.append(row)
+    caption_rst = _inline_rst(_tokens(_parse(caption).nodes, ctx, _NO_STYLE)) if caption else ""
+    return _table_blocks(rows, caption_rst)
 
 
 # ---------------------------------------------------------------------------------------------

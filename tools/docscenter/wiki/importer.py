@@ -27,7 +27,7 @@ import tomlkit
 from ..center import Center, UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
 from ..services import SLUG
-from .convert import ConvertedPage, ConvertOptions, PageRef, convert_page, normalise_title
+from .convert import ConvertOptions, PageRef, convert_page, normalise_title
 from .manifest import Manifest, load_manifest
 from .naming import page_name
 from .pool import TimedOut, run_bounded
@@ -178,13 +178,41 @@ def _resolve(title: str) -> PageRef | None:
     return _SHARED.refs.get(normalise_title(title))
 
 
-def _convert(task: tuple[str, str, str]) -> ConvertedPage:
-    title, text, label = task
+@dataclass(frozen=True)
+class _Task:
+    """One page for a worker: convert it, render the stub, decide, stage the file."""
+
+    title: str
+    text: str
+    label: str
+    service: str
+    provenance: Provenance
+    path: Path  # where the stub goes in the center
+    staged: Path | None  # where to stage it (None: dry run)
+    force: bool
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What a worker sends back (the stub itself stays on disk)."""
+
+    action: str
+    unknown_templates: dict[str, int]
+    glossary: list[tuple[str, str]]
+
+
+def _convert(task: _Task) -> _Done:
+    """In a worker: the whole per-page job, so the parent only collects small results."""
     assert _SHARED is not None
-    options = ConvertOptions(label=label, resolve=_resolve, wiki_url=_SHARED.wiki_url,
+    options = ConvertOptions(label=task.label, resolve=_resolve, wiki_url=_SHARED.wiki_url,
                              templates=_SHARED.templates,
                              glossary_terms=_SHARED.glossary_terms)
-    return convert_page(text, title, options)
+    page = convert_page(task.text, task.title, options)
+    text = render_stub(task.provenance, prefix_endpoints(page.rst, task.service))
+    action = _decide(task.path, text, task.force)
+    if action in WRITES and task.staged is not None:
+        task.staged.write_text(text, encoding="utf-8", newline="\n")
+    return _Done(action, dict(page.unknown_templates), page.glossary)
 
 
 T = TypeVar("T")
@@ -342,31 +370,41 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
         # Stubs go to the staging folder as they are converted (memory stays flat however
         # large the dump) and move into the center only once every page has succeeded.
         staged: dict[Path, Path] = {}
-        tasks = largest_first(((p.title, p.text, planned[normalise_title(p.title)].label)
-                               for p in pages_of() if normalise_title(p.title) in planned),
-                              size=lambda task: len(task[1]))
+
+        def task_of(page: WikiPage) -> _Task:
+            plan = planned[normalise_title(page.title)]
+            target = None if dry_run else staging / f"{len(staged)}.rst"
+            if target is not None:
+                staged[plan.path] = target
+            return _Task(page.title, page.text, plan.label, plan.service,
+                         Provenance(plan.title, plan.revision, plan.timestamp, plan.url),
+                         plan.path, target, force)
+
+        tasks = largest_first((task_of(p) for p in pages_of()
+                               if normalise_title(p.title) in planned),
+                              size=lambda task: len(task.text))
         with click.progressbar(length=len(planned), label="converting", file=sys.stderr,
                                hidden=len(planned) < 20 or not sys.stderr.isatty()) as bar:
             for task, result in run_bounded(_convert, tasks, timeout=timeout):
-                plan = planned[normalise_title(task[0])]
+                plan = planned[normalise_title(task.title)]
                 if isinstance(result, TimedOut):
                     report.timed_out.append(plan.title)
-                    body = timed_out_body(plan, task[1], result.seconds)
+                    text = render_stub(task.provenance,
+                                       timed_out_body(plan, task.text, result.seconds))
+                    plan.action = _decide(plan.path, text, force)
+                    if plan.action in ("new", "updated"):
+                        plan.action = "timed-out"
+                    if plan.action in WRITES and task.staged is not None:
+                        task.staged.write_text(text, encoding="utf-8", newline="\n")
                 elif isinstance(result, Exception):
                     raise UsageError(f"{plan.title!r}: conversion failed: {result}")
                 else:
-                    body = prefix_endpoints(result.rst, plan.service)
-                    plan.unknown_templates = dict(result.unknown_templates)
+                    plan.action = result.action
+                    plan.unknown_templates = result.unknown_templates
                     report.unknown_templates.update(result.unknown_templates)
                     report.glossary_terms.extend(result.glossary)
-                provenance = Provenance(plan.title, plan.revision, plan.timestamp, plan.url)
-                text = render_stub(provenance, body)
-                plan.action = _decide(plan, text, force)
-                if isinstance(result, TimedOut) and plan.action in ("new", "updated"):
-                    plan.action = "timed-out"
-                if plan.action in WRITES and not dry_run:
-                    staged[plan.path] = staging / f"{len(staged)}.rst"
-                    staged[plan.path].write_text(text, encoding="utf-8", newline="\n")
+                if plan.action not in WRITES:
+                    staged.pop(plan.path, None)
                 bar.update(1)
         if dry_run:
             return _finish(report, output_format)
@@ -423,13 +461,14 @@ def _follow(target: str, redirects: dict[str, str], refs: dict[str, PageRef]) ->
     return refs.get(title)
 
 
-def _decide(plan: PlannedPage, text: str, force: bool) -> str:
-    state = stub_state(plan.path)
+def _decide(path: Path, text: str, force: bool) -> str:
+    """What to do with the stub at ``path`` given its new ``text``."""
+    state = stub_state(path)
     if state is StubState.MISSING:
         return "new"
     if state is StubState.EDITED:
         return "overwritten-edited" if force else "kept-edited"
-    return "unchanged" if plan.path.read_text(encoding="utf-8") == text else "updated"
+    return "unchanged" if path.read_text(encoding="utf-8") == text else "updated"
 
 
 def _service_files(center: Center, report: Report) -> dict[Path, str]:
@@ -526,7 +565,7 @@ def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
                 if index is None:
                     last = max((i for i, old in enumerate(block) if "=" in old), default=-1)
                     block.insert(last + 1, line)
-                elif _line_value(block[index], key) != entry[key]:
+                elif block[index].strip() != line and _line_value(block[index], key) != entry[key]:
                     block[index] = line
             out += block
             previous = end

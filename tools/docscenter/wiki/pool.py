@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 _END = object()  # a task may be None; this marks the end of the tasks
+QUEUED_PER_WORKER = 3  # tasks waiting per worker, so no worker idles between pages
 
 
 class TimedOut:
@@ -22,6 +23,48 @@ class TimedOut:
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+
+
+class _Slots:
+    """What each worker is doing, in memory shared with the workers: the number of the task
+    it runs and since when (0: idle). Tasks wait in the pool's queue, so only the workers
+    know when a task really starts; the bound counts from there."""
+
+    def __init__(self, context: Any, workers: int) -> None:
+        self.started = context.Array("d", workers, lock=False)
+        self.task = context.Array("q", workers, lock=False)
+        self.next_slot = context.Value("i", 0)
+
+    def running(self) -> list[tuple[int, float]]:
+        return [(self.task[i], start) for i, start in enumerate(self.started) if start]
+
+
+_SLOTS: _Slots | None = None  # in a worker: the shared slots
+_SLOT = 0  # in a worker: its own slot
+
+
+def _init_worker(slots: _Slots) -> None:
+    global _SLOTS, _SLOT
+    _SLOTS = slots
+    with slots.next_slot.get_lock():
+        _SLOT = slots.next_slot.value
+        slots.next_slot.value += 1
+    # Parsing makes many short-lived objects: the default thresholds run the cycle collector
+    # constantly (about 10% of the time). Objects inherited from the parent are frozen.
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+
+
+def _call(function: Callable[[T], Any], number: int, task: T) -> Any:
+    assert _SLOTS is not None
+    _SLOTS.task[_SLOT] = number
+    _SLOTS.started[_SLOT] = time.monotonic()
+    try:
+        return function(task)
+    except Exception as exc:  # reported per page by the caller
+        return exc
+    finally:
+        _SLOTS.started[_SLOT] = 0.0
 
 
 def run_bounded(
@@ -36,62 +79,56 @@ def run_bounded(
     workers = max(1, workers or os.cpu_count() or 1)
     context = multiprocessing.get_context("fork")
     queue = iter(tasks)
-    pool = context.Pool(workers, initializer=_tune_gc)
-    # Set by the pool's result thread when any task finishes: the loop wakes at once instead
-    # of polling, so a worker never waits long for its next page.
+    # Set by the pool's result thread when any task finishes: the loop wakes at once.
     finished_one = threading.Event()
 
-    def submit(task: T) -> tuple[T, Any, float]:
-        result = pool.apply_async(_call, (function, task),
-                                  callback=lambda _value: finished_one.set())
-        return task, result, time.monotonic()
+    def start_pool() -> tuple[Any, _Slots]:
+        slots = _Slots(context, workers)
+        return context.Pool(workers, initializer=_init_worker, initargs=(slots,)), slots
 
-    running: list[tuple[T, Any, float]] = []
+    pool, slots = start_pool()
+
+    def submit(number: int, task: T) -> Any:
+        return pool.apply_async(_call, (function, number, task),
+                                callback=lambda _value: finished_one.set())
+
+    running: dict[int, tuple[T, Any]] = {}
+    numbers = iter(range(1 << 62))
     try:
         exhausted = False
         while True:
-            while not exhausted and len(running) < workers:
+            while not exhausted and len(running) < workers * QUEUED_PER_WORKER:
                 task = next(queue, _END)
                 if task is _END:
                     exhausted = True
                     break
-                running.append(submit(task))
+                number = next(numbers)
+                running[number] = (task, submit(number, task))
             if not running:
                 return
             finished_one.clear()
-            finished = [entry for entry in running if entry[1].ready()]
-            for entry in finished:
-                running.remove(entry)
-                yield entry[0], entry[1].get()
+            finished = [number for number, (_task, result) in running.items() if result.ready()]
+            for number in finished:
+                task, result = running.pop(number)
+                yield task, result.get()
             if finished:
                 continue
             now = time.monotonic()
-            late = [entry for entry in running if now - entry[2] > timeout]
+            busy = [(number, start) for number, start in slots.running() if number in running]
+            late = [number for number, start in busy if now - start > timeout]
             if late:
-                # Kill every worker; tasks that were merely waiting start again on a new pool.
+                # Kill every worker; the other tasks start again on a new pool.
                 pool.terminate()
                 pool.join()
-                pool = context.Pool(workers, initializer=_tune_gc)
-                for entry in late:
-                    running.remove(entry)
-                    yield entry[0], TimedOut(timeout)
-                running = [submit(task) for task, _result, _start in running]
+                pool, slots = start_pool()
+                for number in late:
+                    task, _result = running.pop(number)
+                    yield task, TimedOut(timeout)
+                running = {number: (task, submit(number, task))
+                           for number, (task, _result) in running.items()}
                 continue
-            finished_one.wait(min(start for _task, _result, start in running) + timeout - now)
+            deadline = min((start + timeout for _number, start in busy), default=now + 0.05)
+            finished_one.wait(max(0.001, min(deadline - now, 0.05)))
     finally:
         pool.terminate()
         pool.join()
-
-
-def _tune_gc() -> None:
-    # Parsing makes many short-lived objects: the default thresholds run the cycle collector
-    # constantly (about 10% of the time). Objects inherited from the parent are frozen.
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
-
-
-def _call(function: Callable[[T], Any], task: T) -> Any:
-    try:
-        return function(task)
-    except Exception as exc:  # reported per page by the caller
-        return exc

@@ -49,8 +49,12 @@ def escape_end(line: str) -> str:
 
 def escape_start(line: str) -> str:
     """Escape the first character when the line could start a body element."""
-    if not line or line[0] == "\\":
+    if not line:
         return line
+    if line[0] == "\\":
+        # Already escaped, unless the line is one repeated character ("\\\\" for a lone
+        # backslash): that reads as a section adornment. An escaped space breaks it up.
+        return "\\ " + line if len(set(line)) == 1 and len(line) > 1 else line
     first = line[0]
     if (first.isascii() and not first.isalnum() and not first.isspace()) or first in _BULLETS:
         return "\\" + line
