@@ -538,20 +538,24 @@ def _name(tag: Tag) -> str:
     return str(tag.tag).strip().lower()
 
 
+def _split_nodes(nodes: Iterable[Node], separator: str) -> list[list[Node]]:
+    """Split a node list at ``separator`` in its text nodes (other nodes stay whole)."""
+    parts: list[list[Node]] = [[]]
+    for node in nodes:
+        if isinstance(node, Text) and separator in node.value:
+            for i, piece in enumerate(node.value.split(separator)):
+                if i:
+                    parts.append([])
+                if piece:
+                    parts[-1].append(Text(piece))
+        else:
+            parts[-1].append(node)
+    return parts
+
+
 def _lines(nodes: Iterable[Node]) -> list[list[Node]]:
     """Split a node list at the newlines of its text nodes."""
-    lines: list[list[Node]] = [[]]
-    for node in nodes:
-        if isinstance(node, Text) and "\n" in node.value:
-            parts = node.value.split("\n")
-            for i, part in enumerate(parts):
-                if i:
-                    lines.append([])
-                if part:
-                    lines[-1].append(Text(part))
-        else:
-            lines[-1].append(node)
-    return lines
+    return _split_nodes(nodes, "\n")
 
 
 def _is_blank(line: list[Node]) -> bool:
@@ -1337,18 +1341,7 @@ _IMAGE_OPTION = re.compile(
 
 def _split_params(code: Wikicode | None) -> list[list[Node]]:
     """Split link text at top-level pipes."""
-    parts: list[list[Node]] = [[]]
-    for node in code.nodes if code is not None else []:
-        if isinstance(node, Text) and "|" in node.value:
-            pieces = node.value.split("|")
-            for i, piece in enumerate(pieces):
-                if i:
-                    parts.append([])
-                if piece:
-                    parts[-1].append(Text(piece))
-        else:
-            parts[-1].append(node)
-    return parts
+    return _split_nodes(code.nodes if code is not None else [], "|")
 
 
 def _figure(node: Wikilink, ctx: _Ctx, caption_nodes: list[Node] | None = None) -> list[Block]:
