@@ -33,7 +33,7 @@ from .naming import page_name
 from .pool import TimedOut, run_bounded
 from .source_types import SourceError, WikiPage
 from .sources import open_source
-from .stubs import Provenance, StubState, render_stub, split_stub, stub_state, write_atomic
+from .stubs import Provenance, StubState, install_all, render_stub, split_stub, stub_state
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
 TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow machines, tests)
@@ -415,10 +415,12 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
             # uncommitted edit there must not slip into the import's changeset.
             merging = [glossary_path] if glossary and report.glossary_terms else []
             _refuse_dirty(center, [*extra, *merging])
-        for path, source in staged.items():
-            write_atomic(path, source.read_text(encoding="utf-8"))
-        for path, text in extra.items():
-            write_atomic(path, text)
+        try:
+            install_all({**staged, **extra}, staging)
+        except OSError as exc:
+            where = exc.filename or center.root
+            raise UsageError(f"{where}: cannot write ({exc.strerror or exc}); the center was "
+                             "left as it was") from None
         report.other_files = [str(p.relative_to(center.root)) for p in extra]
         if glossary and report.glossary_terms:
             report.glossary = _merge_glossary(center, report.glossary_terms)

@@ -3,10 +3,12 @@ an untouched stub from an edited one, and atomic writes."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -98,6 +100,37 @@ def write_atomic(path: Path, text: str) -> None:
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def install_all(files: Mapping[Path, str | Path], scratch: Path) -> None:
+    """Write every file (its text, or the text of a staged file), or none: when one write
+    fails (or the import is interrupted), the files already replaced get their old content
+    back and new ones are removed.
+
+    Old files are kept as hard links in ``scratch``, a folder on the same file system."""
+    done: list[tuple[Path, Path | None]] = []
+    made: list[Path] = []  # folders created for new files
+    try:
+        for index, (path, content) in enumerate(files.items()):
+            missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+            made.extend(reversed(missing))
+            backup = None
+            if path.exists():
+                backup = scratch / f"previous-{index}"
+                os.link(path, backup)
+            text = content.read_text(encoding="utf-8") if isinstance(content, Path) else content
+            write_atomic(path, text)
+            done.append((path, backup))
+    except BaseException:
+        for path, backup in reversed(done):
+            if backup is None:
+                path.unlink(missing_ok=True)
+            else:
+                os.replace(backup, path)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
 
 
