@@ -146,3 +146,18 @@ def test_build_exit_status_on_a_warning(center: Path) -> None:
         (center / "source/index.rst").read_text() + "\nSee :doc:`missing-page`.\n")
     result = run_cli("-C", center, "build", check=1)
     assert "missing-page" in result.stderr
+
+
+def test_the_center_makefile_builds_and_checks(center: Path) -> None:
+    docscenter = str(Path(sys.executable).parent / "docscenter")
+    for target in ("html", "check"):
+        result = subprocess.run(["make", "-C", str(center), target, f"DOCSCENTER={docscenter}"],
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert (center / "build/html/index.html").exists()
+
+
+def test_import_in_a_fresh_center_says_what_is_missing(center: Path) -> None:
+    result = run_cli("-C", center, "import-wiki", "--manifest", center / "tools/wiki.toml",
+                     check=2)
+    assert "say where pages go" in result.stderr and result.stderr.count("\n") == 1

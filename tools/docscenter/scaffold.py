@@ -135,6 +135,7 @@ CENTER_FILES = {
     "source/glossary.rst": "center/source/glossary.rst.j2",
     "source/status.rst": "center/source/status.rst.j2",
     "source/contributing.rst": "center/source/contributing.rst.j2",
+    "tools/wiki.toml": "center/tools/wiki.toml.j2",
 }
 
 
