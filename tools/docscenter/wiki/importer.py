@@ -85,7 +85,7 @@ def quick_anchors(text: str) -> frozenset[str]:
     """Anchors of the headings whose title is plain text, found without a full parse. Only
     these are offered as ``:ref:`` targets to other pages, so a reference never points at a
     label the converter did not make."""
-    from .convert import _next_anchor
+    from .titles import _next_anchor
 
     seen: Counter[str] = Counter()
     plain: set[str] = set()

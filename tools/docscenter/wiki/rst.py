@@ -156,3 +156,38 @@ def width(line: str) -> int:
 def has_combining(line: str) -> bool:
     """True when ``line`` holds combining marks, which docutils' grid parser mis-measures."""
     return any(combining(ch) for ch in line)
+
+
+# Converted blocks are (kind, lines): "para", "heading", "list", "dl", "quote", "code",
+# "directive", "table", "raw" or "transition"; kinds decide the separators neighbours need.
+Block = tuple[str, list[str]]
+
+
+def join_blocks(blocks: list[Block], top: bool) -> list[str]:
+    """Join blocks with blank lines, keeping neighbours from merging into each other.
+
+    ``top`` is true for the body of a document, the only place transitions may stay.
+    """
+    kept: list[Block] = []
+    for i, block in enumerate(blocks):
+        if block[0] == "transition":
+            # docutils only allows transitions between body elements of a section.
+            prev = kept[-1][0] if kept else None
+            nxt = next((b[0] for b in blocks[i + 1 :] if b[0] != "transition"), None)
+            if not top or prev in (None, "transition", "heading") or nxt in (None, "heading"):
+                continue
+        kept.append(block)
+    out: list[str] = []
+    prev_kind = None
+    for kind, lines in kept:
+        if not lines:
+            continue
+        if out:
+            out.append("")
+            if (kind == "quote" and prev_kind not in ("para", "heading")) or (
+                kind == "list" and prev_kind == "list"
+            ):
+                out.extend(["..", ""])
+        out.extend(lines)
+        prev_kind = kind
+    return out

@@ -1,0 +1,100 @@
+"""What the converter is told and what it returns: options, template rules, page results.
+
+Plain dataclasses at module level, so options pickle into worker processes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """An imported page another page may link to."""
+
+    docname: str  # absolute Sphinx docname, e.g. "/services/storage/wiki/api-notes"
+    label: str  # the page's own reST label
+    anchors: frozenset[str] = frozenset()  # wiki section anchors on that page
+
+
+@dataclass(frozen=True)
+class TemplateRule:
+    """What to do with one wiki template."""
+
+    kind: str  # "admonition" | "drop" | "inline" | "code" | "references"
+    admonition: str = ""  # note, warning, tip, ... or "admonition" (generic, needs title)
+    title: str = ""  # title of a generic admonition
+    param: str = ""  # parameter holding the text; "" = first positional, then "text"
+
+
+def _rules() -> dict[str, TemplateRule]:
+    rules: dict[str, TemplateRule] = {}
+    for name in ("note", "warning", "tip", "important", "caution", "danger", "attention",
+                 "hint", "error"):
+        rules[name.capitalize()] = TemplateRule("admonition", name)
+    for alias, name in (("Notice", "note"), ("Info", "note"), ("Warn", "warning"),
+                        ("Deprecated", "warning"), ("Seealso", "seealso"),
+                        ("See also", "seealso"), ("Main", "seealso")):
+        rules[alias] = TemplateRule("admonition", name)
+    for name in ("Code", "Tt", "Mono", "Kbd", "Key press"):
+        rules[name] = TemplateRule("code")
+    for name in ("Reflist", "References"):
+        rules[name] = TemplateRule("references")
+    for name in ("Clear", "Clr", "TOC", "Toc", "TOC right", "TOC left", "-"):
+        rules[name] = TemplateRule("drop")
+    return rules
+
+
+DEFAULT_TEMPLATES: Mapping[str, TemplateRule] = MappingProxyType(_rules())
+
+DEFAULT_INTERWIKI: Mapping[str, str] = MappingProxyType({
+    "wikipedia": "https://en.wikipedia.org/wiki/$1",
+    "w": "https://en.wikipedia.org/wiki/$1",
+    "wikt": "https://en.wiktionary.org/wiki/$1",
+    "wiktionary": "https://en.wiktionary.org/wiki/$1",
+    "mw": "https://www.mediawiki.org/wiki/$1",
+    "mediawikiwiki": "https://www.mediawiki.org/wiki/$1",
+    "commons": "https://commons.wikimedia.org/wiki/$1",
+    "meta": "https://meta.wikimedia.org/wiki/$1",
+    "m": "https://meta.wikimedia.org/wiki/$1",
+    "bugzilla": "https://bugzilla.mozilla.org/show_bug.cgi?id=$1",
+    "mdn": "https://developer.mozilla.org/$1",
+})
+
+
+def _no_page(title: str) -> PageRef | None:
+    return None
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """How one page is converted."""
+
+    label: str  # label prefix of this page (unique in the center)
+    resolve: Callable[[str], PageRef | None] = _no_page
+    wiki_url: str | None = None  # article path with "$1", e.g. "https://wiki.example.org/wiki/$1"
+    # Plain dict copies by default, so options pickle into worker processes.
+    templates: Mapping[str, TemplateRule] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
+    interwiki: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_INTERWIKI))
+    detect_endpoints: bool = True
+    # When set, terms of Glossary/Definitions/Terminology sections become :term: references
+    # to the shared glossary, spelt as there (lower-case term -> spelling); terms it lacks
+    # keep the wiki's spelling (the importer adds them to the glossary).
+    glossary_terms: Mapping[str, str] | None = None
+
+
+@dataclass
+class ConvertedPage:
+    """A converted page and what the converter learnt about it."""
+
+    title: str
+    rst: str
+    redirect: str | None
+    categories: list[str] = field(default_factory=list)
+    unknown_templates: Counter[str] = field(default_factory=Counter)
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

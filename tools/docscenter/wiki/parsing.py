@@ -1,0 +1,66 @@
+"""Wikitext to a mwparserfromhell tree: pre-cleaning what the parser handles slowly or wrongly,
+then parsing with style tags skipped (quotes are resolved per line later, as MediaWiki does)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import mwparserfromhell
+from mwparserfromhell.wikicode import Wikicode
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+_P_TAG = re.compile(r"</?p(?:\s[^<>]*)?/?>", re.I)
+_PROTECTED = re.compile(
+    r"(<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?</\2\s*>)", re.I | re.S
+)
+_BALANCED = ("b", "i", "u", "s", "strong", "em", "small", "big", "font", "span", "code", "tt",
+             "sub", "sup", "del", "ins", "strike", "center", "div", "blockquote", "cite", "kbd")
+
+
+_BALANCED_TAG = re.compile(rf"<(/?)({'|'.join(_BALANCED)})(?:\s[^<>]*?)?\s*(/?)>", re.I)
+
+
+def _preclean(text: str) -> str:
+    """Remove what mwparserfromhell parses slowly or wrongly and MediaWiki treats as noise."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # Python (and so docutils) also splits lines at these; MediaWiki does not.
+    text = _LINE_SEPARATORS.sub(" ", text)
+    parts = _PROTECTED.split(text)
+    # re.split with two groups yields: text, whole-match, tag-name, text, ...
+    plain = [parts[i] for i in range(0, len(parts), 3)]
+    joined = "\x00".join(plain)
+    joined = _P_TAG.sub("", joined)
+    balance: Counter[str] = Counter()
+    for match in _BALANCED_TAG.finditer(joined):
+        if not match[3]:  # <br/>-style tags neither open nor close
+            balance[match[2].lower()] += -1 if match[1] else 1
+    for name, count in balance.items():
+        if count:
+            # Unbalanced inline tags make parsing quadratic; their text is what matters.
+            joined = re.sub(rf"</?{name}(?:\s[^<>]*)?/?>", "", joined, flags=re.I)
+    # Attributes of ordinary HTML tags mean nothing in reST and cost parse time.
+    joined = _HTML_OPEN.sub(_keep_attributes, joined)
+    plain = joined.split("\x00")
+    out = []
+    for i, chunk in enumerate(plain):
+        out.append(chunk)
+        if 3 * i + 1 < len(parts):
+            out.append(parts[3 * i + 1])
+    return "".join(out)
+
+
+_STYLED_HTML = ("div|span|ul|ol|li|dl|dt|dd|table|tr|td|th|thead|tbody|tfoot|caption|font|"
+                "small|big|center|b|i|u|s|em|strong|code|tt|sub|sup|blockquote|h[1-6]|abbr|cite")
+_HTML_OPEN = re.compile(rf"<({_STYLED_HTML})(\s[^<>]*?)(/?)>", re.I)
+_KEPT_ATTRIBUTE = re.compile(r"\b(colspan|rowspan)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*)", re.I)
+
+
+def _keep_attributes(match: re.Match[str]) -> str:
+    kept = " ".join(m.group(0) for m in _KEPT_ATTRIBUTE.finditer(match.group(2)))
+    return f"<{match.group(1)}{' ' + kept if kept else ''}{match.group(3)}>"
+
+
+def _parse(text: str) -> Wikicode:
+    return mwparserfromhell.parse(text, skip_style_tags=True)

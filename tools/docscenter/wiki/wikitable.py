@@ -1,0 +1,203 @@
+"""Wiki tables ({| ... |} and <table>) into reST tables, with a fast path for simple ones.
+
+Cells hold wikitext of their own, converted by the block walker of :mod:`.blocks`. That module
+calls this one, so it hands its walker in rather than being imported here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from mwparserfromhell.nodes import Comment, Node, Tag, Text
+
+from . import rst
+from .context import _Ctx, _SplitTable
+from .inline import _NO_STYLE, _inline_rst, _tokens
+from .nodes import _name
+from .parsing import _parse
+from .rst import Block, join_blocks
+from .tables import Cell, grid_table, list_table
+
+# The walker of blocks.py: a node list -> blocks (nested or not), one line's nodes -> blocks.
+BlocksOf = Callable[[Iterable[Node], _Ctx, bool], list[Block]]
+LineBlocksOf = Callable[[list[Node], _Ctx], list[Block]]
+
+
+def _span(node: Tag, name: str) -> int:
+    if not node.has(name):
+        return 1
+    digits = re.match(r"\s*[\"']?\s*(\d+)", str(node.get(name).value))
+    return max(1, min(int(digits.group(1)), 64)) if digits else 1
+
+
+def _cell(tag: Tag, ctx: _Ctx, blocks_of: BlocksOf) -> Cell:
+    blocks = blocks_of(tag.contents.nodes if tag.contents is not None else [], ctx, True)
+    return Cell(join_blocks(blocks, False), _name(tag) == "th",
+                _span(tag, "colspan"), _span(tag, "rowspan"))
+
+
+def _table(
+    node: Tag, ctx: _Ctx, blocks_of: BlocksOf, line_blocks_of: LineBlocksOf
+) -> list[Block]:
+    rows: list[list[Cell]] = []
+    caption: list[Node] | None = None
+    before: list[Block] = []
+
+    def walk(nodes: Iterable[Node]) -> None:
+        nonlocal caption
+        for child in nodes:
+            if not isinstance(child, Tag):
+                if isinstance(child, Text | Comment) and not str(child).strip():
+                    continue
+                if not isinstance(child, Comment):
+                    before.extend(line_blocks_of([child], ctx))
+                continue
+            tag = _name(child)
+            if tag == "tr":
+                rows.append([])
+                for c in child.contents.nodes if child.contents is not None else []:
+                    if isinstance(c, Tag) and _name(c) in ("td", "th"):
+                        rows[-1].append(_cell(c, ctx, blocks_of))
+            elif tag in ("td", "th"):
+                contents = child.contents.nodes if child.contents is not None else []
+                first = contents[0] if contents else None
+                if (child.wiki_markup == "|" and isinstance(first, Text)
+                        and first.value.startswith("+") and caption is None and not rows):
+                    # mwparserfromhell reads "|+ caption" as a cell starting with "+".
+                    caption = [Text(first.value[1:])] + list(contents[1:])
+                    continue
+                if not rows:
+                    rows.append([])
+                rows[-1].append(_cell(child, ctx, blocks_of))
+            elif tag in ("thead", "tbody", "tfoot"):
+                walk(child.contents.nodes if child.contents is not None else [])
+            elif tag == "caption":
+                caption = list(child.contents.nodes) if child.contents is not None else []
+            else:
+                before.extend(line_blocks_of([child], ctx))
+
+    walk(node.contents.nodes if node.contents is not None else [])
+    caption_rst = _inline_rst(_tokens(caption, ctx, _NO_STYLE)) if caption else ""
+    return before + _table_blocks(rows, caption_rst)
+
+
+def _table_blocks(rows: list[list[Cell]], caption_rst: str) -> list[Block]:
+    """A grid table keeping the spans, or a list-table when a grid cannot hold the cells."""
+    rows = [r for r in rows if r]
+    if not rows:
+        return [("para", [rst.escape_line_start(caption_rst)])] if caption_rst else []
+    has_code = any(
+        line.lstrip().startswith((".. code-block", ".. list-table", ".. figure"))
+        for row in rows for c in row for line in c.lines
+    )
+    grid = None if has_code else grid_table(rows)
+    if grid is None:
+        lines = list_table(rows)
+        if caption_rst:
+            lines[0] += " " + caption_rst
+        return [("table", lines)]
+    if caption_rst:
+        grid = [f".. table:: {caption_rst}", ""] + rst.indent(grid, 3)
+    return [("table", grid)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Simple tables without a full parse
+#
+# Building mwparserfromhell's node tree for a large table costs far more than converting it
+# (a 58 KB table of plain cells takes most of a second). Tables made only of plain rows and
+# cells are split here, line by line as MediaWiki does, and only cells holding markup are
+# parsed; any table this splitter is not sure about keeps the full parse.
+
+_LIFTED = re.compile(r"^\x01T(\d+)\x01$")
+_LITERAL_SPANS = re.compile(
+    r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)",
+    re.I | re.S)
+_PLAIN_CELL = re.compile(r"^[^\[\]{}<>&|'~_*#:;=!\\`\n]*$")
+_RISKY = re.compile(r"\{\{|\{\||<(?:ref|nowiki|pre|source|syntaxhighlight|math|gallery|!--)"
+                    r"|\[\[[^\]]*\|\|", re.I)
+
+
+def _lift_tables(text: str) -> tuple[str, list[_SplitTable]]:
+    """Replace simple top-level tables by placeholder lines; return the text and the tables."""
+    if "{|" not in text:
+        return text, []
+    lines = text.split("\n")
+    # Lines inside <pre>, <nowiki>, <source>... or comments are text, never tables.
+    protected: set[int] = set()
+    for match in _LITERAL_SPANS.finditer(text):
+        first = text.count("\n", 0, match.start())
+        protected.update(range(first, first + match.group().count("\n") + 1))
+    out: list[str] = []
+    tables: list[_SplitTable] = []
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("{|") and i not in protected:
+            end = i + 1
+            while end < len(lines) and not lines[end].lstrip().startswith(("|}", "{|")):
+                end += 1
+            if end < len(lines) and lines[end].lstrip().startswith("|}") \
+                    and lines[end].strip() == "|}":
+                inner = "\n".join(lines[i + 1:end])
+                split = None
+                if not _RISKY.search(inner) and not protected.intersection(range(i, end + 1)):
+                    split = _split_table(lines[i + 1:end])
+                if split is not None:
+                    out.append(f"\x01T{len(tables)}\x01")
+                    tables.append(split)
+                    i = end + 1
+                    continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out), tables
+
+
+def _split_table(body: list[str]) -> _SplitTable | None:
+    """The lines between ``{|`` and ``|}`` as (caption, rows of (header, raw cell text)), or
+    None when the table is not simple."""
+    rows: list[list[tuple[bool, list[str]]]] = []
+    caption: str | None = None
+    current: list[str] | None = None  # lines of the cell being read
+    for line in body:
+        stripped = line.lstrip()
+        if stripped.startswith("|-"):
+            rows.append([])
+            current = None
+        elif stripped.startswith("|+"):
+            if caption is not None or rows:
+                return None
+            caption = stripped[2:].strip()
+        elif stripped.startswith(("|", "!")):
+            header = stripped[0] == "!"
+            if not rows:
+                rows.append([])
+            for part in re.split(r"!!|\|\|" if header else r"\|\|", stripped[1:]):
+                current = [part]
+                rows[-1].append((header, current))
+        elif current is not None:
+            current.append(line)
+        elif line.strip():
+            return None  # text between rows: leave it to the parser
+    return caption, [[(header, "\n".join(lines)) for header, lines in row] for row in rows]
+
+
+def _lifted_table(split: _SplitTable, ctx: _Ctx, blocks_of: BlocksOf) -> list[Block]:
+    caption, raw_rows = split
+    rows: list[list[Cell]] = []
+    for raw_row in raw_rows:
+        row = []
+        for header, raw in raw_row:
+            text = raw.strip()
+            if _PLAIN_CELL.match(text):
+                lines = [rst.escape_line_start(rst.escape_inline(" ".join(text.split())))]
+                row.append(Cell(lines if text else [], header))
+                continue
+            # Anything else is parsed as a one-cell table: the same reading of attributes
+            # ("colspan=2 | text") and markup as inside the whole table, for a fraction of it.
+            parsed = _parse("{|\n" + ("!" if header else "|") + raw + "\n|}")
+            tags = [n for n in parsed.filter_tags(recursive=True) if _name(n) in ("td", "th")]
+            row.append(_cell(tags[0], ctx, blocks_of) if tags else Cell([], header))
+        rows.append(row)
+    caption_rst = _inline_rst(_tokens(_parse(caption).nodes, ctx, _NO_STYLE)) if caption else ""
+    return _table_blocks(rows, caption_rst)
