@@ -46,13 +46,15 @@ def test_tables_in_literal_text_stay_text() -> None:
 cell = st.one_of(
     st.sampled_from(["plain", "two words", "1. start", "- dash", "a | b", "colspan=2 | wide",
                      'rowspan="2" | tall', "''it''", "'''bold'''", "[[Link]]", "x || y",
-                     "<percentage> | <length>", "`tick`", "*star*", "&amp;", ""]),
-    st.text(alphabet="ab |!-'*<>&=#:;", max_size=12),
+                     "<percentage> | <length>", "`tick`", "*star*", "&amp;", "",
+                     "a ; b : c", "see http://example.org/x", "__NOTOC__", "~~~~", "x!!y",
+                     ": indent", "; term", "= head =", "----", "#1 of 2", "a_b c_", "'q'"]),
+    st.text(alphabet="ab |!-'*<>&=#:;_~/", max_size=12),
 )
 row = st.lists(st.tuples(st.booleans(), cell), min_size=1, max_size=4)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(row, min_size=1, max_size=4), st.booleans())
 def test_random_tables_convert_the_same(rows: list, caption: bool) -> None:
     lines = ['{| class="wikitable"'] + (["|+ The caption"] if caption else [])

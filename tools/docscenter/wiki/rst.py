@@ -150,12 +150,14 @@ def width(line: str) -> int:
     docutils pads wide East Asian characters to two columns and counts every other code
     point as one (tables with combining marks are not drawn as grids at all).
     """
+    if line.isascii():
+        return len(line)
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 def has_combining(line: str) -> bool:
     """True when ``line`` holds combining marks, which docutils' grid parser mis-measures."""
-    return any(combining(ch) for ch in line)
+    return not line.isascii() and any(combining(ch) for ch in line)
 
 
 # Converted blocks are (kind, lines): "para", "heading", "list", "dl", "quote", "code",

@@ -90,11 +90,7 @@ def write_atomic(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         # mkstemp makes the file private (0600); keep the old file's mode, or the umask's.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(handle, mode)
+        os.chmod(handle, _mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(temporary, path)
@@ -119,8 +115,12 @@ def install_all(files: Mapping[Path, str | Path], scratch: Path) -> None:
             if path.exists():
                 backup = scratch / f"previous-{index}"
                 os.link(path, backup)
-            text = content.read_text(encoding="utf-8") if isinstance(content, Path) else content
-            write_atomic(path, text)
+            if isinstance(content, Path):  # staged on the same file system: rename it
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.chmod(content, _mode_for(path))
+                os.replace(content, path)
+            else:
+                write_atomic(path, content)
             done.append((path, backup))
     except BaseException:
         for path, backup in reversed(done):
@@ -132,6 +132,14 @@ def install_all(files: Mapping[Path, str | Path], scratch: Path) -> None:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a new version of ``path`` gets: the old file's, or the umask's."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
 
 
 def _umask() -> int:

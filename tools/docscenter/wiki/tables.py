@@ -57,8 +57,11 @@ def _place(rows: list[list[Cell]]) -> tuple[list[_Placed], int, int]:
 def _header_rows(placed: list[_Placed], nrows: int) -> int:
     """Number of leading rows made only of header cells that no span crosses."""
     count = 0
+    by_row: dict[int, list[_Placed]] = {}
+    for p in placed:
+        by_row.setdefault(p.row, []).append(p)
     for r in range(nrows):
-        in_row = [p for p in placed if p.row == r]
+        in_row = by_row.get(r, [])
         if not in_row or not all(p.cell.header and p.cell.lines for p in in_row):
             break
         count = r + 1
@@ -122,6 +125,9 @@ def grid_table(rows: list[list[Cell]]) -> list[str] | None:
 
 def _write(row: list[str], x: int, text: str) -> None:
     """Write ``text`` into a canvas row; a wide character fills two slots."""
+    if text.isascii():
+        row[x : x + len(text)] = text
+        return
     for ch in text:
         row[x] = ch
         if width(ch) == 2:

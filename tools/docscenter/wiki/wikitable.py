@@ -114,7 +114,10 @@ _LIFTED = re.compile(r"^\x01T(\d+)\x01$")
 _LITERAL_SPANS = re.compile(
     r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)",
     re.I | re.S)
-_PLAIN_CELL = re.compile(r"^[^\[\]{}<>&|'~_*#:;=!\\`\n]*$")
+# A cell that is text and nothing else: no brackets, tags, entities or escapes anywhere, no
+# '' / __ / ~~~ / !! runs, no URL, and no list, heading, rule or indent marker in front.
+_PLAIN_CELL = re.compile(
+    r"^(?![*#:;= ]|-{4})(?!.*(?:''|__|~~~|!!|[A-Za-z]://|mailto:|=$))[^\[\]{}<>&|\\`\n]*$")
 _RISKY = re.compile(r"\{\{|\{\||<(?:ref|nowiki|pre|source|syntaxhighlight|math|gallery|!--)"
                     r"|\[\[[^\]]*\|\|", re.I)
 
