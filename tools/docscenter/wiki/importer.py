@@ -14,150 +14,28 @@ import re
 import shutil
 import sys
 import tempfile
-import tomllib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import tomlkit
 
 from ..center import Center, UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
 from ..services import SLUG
+from .center_files import service_files
 from .convert import ConvertOptions, PageRef, convert_page, normalise_title
 from .manifest import Manifest, load_manifest
-from .naming import page_name
+from .planning import PlannedPage, Planner, follow_redirects, is_redirect
 from .pool import TimedOut, run_bounded
+from .report import WRITES, Report, commit_message, report_json, report_text
 from .source_types import SourceError, WikiPage
 from .sources import open_source
-from .stubs import Provenance, StubState, install_all, render_stub, split_stub, stub_state
+from .stubs import Provenance, StubState, install_all, render_stub, stub_state
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
 TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow machines, tests)
-WIKI_FOLDER = "wiki"
-
-
-@dataclass
-class PlannedPage:
-    """One wiki page and where it goes."""
-
-    title: str
-    service: str
-    path: Path  # the stub file
-    docname: str
-    label: str
-    revision: int | None
-    timestamp: str | None
-    url: str | None
-    anchors: frozenset[str] = frozenset()
-    action: str = ""  # new, updated, unchanged, kept-edited, overwritten-edited, timed-out
-    unknown_templates: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class Report:
-    pages: list[PlannedPage] = field(default_factory=list)
-    redirects: dict[str, str] = field(default_factory=dict)
-    unassigned: list[str] = field(default_factory=list)
-    unknown_templates: Counter[str] = field(default_factory=Counter)
-    timed_out: list[str] = field(default_factory=list)
-    glossary_terms: list[tuple[str, str]] = field(default_factory=list)
-    glossary: dict[str, list[str]] = field(default_factory=dict)
-    other_files: list[str] = field(default_factory=list)
-    committed: str | None = None
-    dry_run: bool = False
-
-    def count(self, action: str) -> int:
-        return sum(1 for page in self.pages if page.action == action)
-
-
-# -- pass 1: where does every page go ------------------------------------------------------
-
-_PROTECTED = re.compile(r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-                        re.I | re.S)
-_HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
-
-
-def quick_anchors(text: str) -> frozenset[str]:
-    """Anchors of the headings whose title is plain text, found without a full parse. Only
-    these are offered as ``:ref:`` targets to other pages, so a reference never points at a
-    label the converter did not make."""
-    from .titles import _next_anchor
-
-    seen: Counter[str] = Counter()
-    plain: set[str] = set()
-    for match in _HEADING.finditer(_PROTECTED.sub("", text)):
-        title = match[2].strip()
-        anchor = _next_anchor(seen, re.sub(r"['\[\]{}<>|&]", "", title))
-        if not re.search(r"['\[\]{}<>|&_%]", title):
-            plain.add(anchor)
-    return frozenset(plain)
-
-
-def _existing_names(folder: Path) -> dict[str, str]:
-    """Stub name by wiki title, for the stubs already in ``folder`` (keeps names stable)."""
-    names: dict[str, str] = {}
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.rst")):
-            try:
-                parts = split_stub(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
-                continue
-            if parts and "title" in parts[0]:
-                names[normalise_title(parts[0]["title"])] = path.stem
-    return names
-
-
-class Planner:
-    """Assigns pages to services and safe file names inside them."""
-
-    def __init__(self, center: Center, manifest: Manifest, service: str | None) -> None:
-        self.center = center
-        self.manifest = manifest
-        self.service = service
-        self.known: dict[str, dict[str, str]] = {}
-        self.taken: dict[str, set[str]] = {}
-
-    def _folder(self, service: str) -> Path:
-        return self.center.services_dir / service / WIKI_FOLDER
-
-    def plan(self, page: WikiPage) -> PlannedPage | None:
-        assignment = self.manifest.assign(page.title, self.service)
-        if assignment is None:
-            return None
-        service = assignment.service
-        folder = self.center.services_dir / service
-        if not (folder / "service.toml").is_file():
-            raise UsageError(f"{page.source or page.title}: page {page.title!r} goes to service "
-                             f"{service!r}, which does not exist (docscenter new-service "
-                             f"{service})")
-        if service not in self.known:
-            self.known[service] = _existing_names(self._folder(service))
-            self.taken[service] = {p.stem for p in self._folder(service).glob("*.rst")}
-        title = normalise_title(page.title)
-        if assignment.page:
-            path = folder / f"{assignment.page}.rst"
-            relative = assignment.page
-        else:
-            name = self.known[service].get(title)
-            if name is None:
-                name = page_name(assignment.stem.replace("/", " "), self.taken[service])
-                self.known[service][title] = name
-            path = self._folder(service) / f"{name}.rst"
-            relative = f"{WIKI_FOLDER}/{name}"
-        # Defence in depth: whatever the title, the stub stays inside its service folder.
-        if not path.resolve().is_relative_to(folder.resolve()):
-            raise UsageError(f"{page.title!r}: would be written outside {folder}")
-        return PlannedPage(
-            title=page.title, service=service, path=path,
-            docname=f"services/{service}/{relative}",
-            label=f"wiki-{service}-{relative.replace('/', '-')}",
-            revision=page.revision, timestamp=page.timestamp, url=page.url,
-            anchors=quick_anchors(page.text),
-        )
 
 
 # -- pass 2: conversion (in worker processes) ----------------------------------------------
@@ -341,8 +219,8 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
     planned: dict[str, PlannedPage] = {}
     for page in pages_of():
         title = normalise_title(page.title)
-        if page.redirect or _is_redirect(page.text):
-            report.redirects[page.title] = page.redirect or _is_redirect(page.text) or ""
+        if page.redirect or is_redirect(page.text):
+            report.redirects[page.title] = page.redirect or is_redirect(page.text) or ""
             continue
         plan = planner.plan(page)
         if plan is None:
@@ -353,7 +231,7 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
         planned[title] = plan
     refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
     for source, target in report.redirects.items():
-        resolved = _follow(target, report.redirects, refs)
+        resolved = follow_redirects(target, report.redirects, refs)
         if resolved is not None:
             refs[normalise_title(source)] = resolved
     report.pages = sorted(planned.values(), key=lambda p: (p.service, str(p.path)))
@@ -408,7 +286,7 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
                 bar.update(1)
         if dry_run:
             return _finish(report, output_format)
-        extra = _service_files(center, report)
+        extra = service_files(center, report)
         glossary_path = center.source_dir / "glossary.rst"
         if commit:
             # service.toml, the toctree and the glossary get the import's changes too: a writer's
@@ -446,23 +324,6 @@ def page_timeout() -> float:
     return seconds
 
 
-def _is_redirect(text: str) -> str | None:
-    from .source_types import redirect_target
-
-    return redirect_target(text)
-
-
-def _follow(target: str, redirects: dict[str, str], refs: dict[str, PageRef]) -> PageRef | None:
-    """Follow a chain of redirects (at most a few hops; loops end) to an imported page."""
-    seen: set[str] = set()
-    title = normalise_title(target.split("#", 1)[0])
-    normalised = {normalise_title(k): v for k, v in redirects.items()}
-    while title not in refs and title in normalised and title not in seen:
-        seen.add(title)
-        title = normalise_title(normalised[title].split("#", 1)[0])
-    return refs.get(title)
-
-
 def _decide(path: Path, text: str, force: bool) -> str:
     """What to do with the stub at ``path`` given its new ``text``."""
     state = stub_state(path)
@@ -473,166 +334,13 @@ def _decide(path: Path, text: str, force: bool) -> str:
     return "unchanged" if path.read_text(encoding="utf-8") == text else "updated"
 
 
-def _service_files(center: Center, report: Report) -> dict[Path, str]:
-    """service.toml (original wiki pages), the wiki index page and the toctree entry."""
-    files: dict[Path, str] = {}
-    by_service: dict[str, list[PlannedPage]] = {}
-    for plan in report.pages:
-        by_service.setdefault(plan.service, []).append(plan)
-    for service, plans in by_service.items():
-        folder = center.services_dir / service
-        toml_path = folder / "service.toml"
-        old_toml = toml_path.read_text(encoding="utf-8")
-        new_toml = update_wiki_pages(old_toml, plans)
-        if new_toml != old_toml:
-            files[toml_path] = new_toml
-        if any(plan.path.parent.name == WIKI_FOLDER for plan in plans):
-            index = folder / WIKI_FOLDER / "index.rst"
-            if not index.exists():
-                files[index] = WIKI_INDEX.format(service=service)
-            entry_name = f"{WIKI_FOLDER}/index"
-        else:
-            entry_name = None
-        landing = folder / "index.rst"
-        wanted = [entry_name] if entry_name else []
-        wanted += [p.docname.split("/", 2)[2] for p in plans if p.path.parent == folder]
-        updated = add_to_toctree(landing.read_text(encoding="utf-8"), wanted)
-        if updated is not None:
-            files[landing] = updated
-    return files
+def _finish(report: Report, output_format: str) -> int:
+    if output_format == "json":
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report_text(report))
+    return 0
 
-
-def _wanted_entries(text: str, plans: list[PlannedPage]) -> tuple[list[dict], list[dict]]:
-    """The existing ``wiki_pages`` entries updated from ``plans``, and the new ones."""
-    entries = tomllib.loads(text).get("wiki_pages", [])
-    by_title = {normalise_title(str(e.get("title", ""))): e for e in entries}
-    added: list[dict] = []
-    for plan in plans:
-        entry = by_title.get(normalise_title(plan.title))
-        if entry is None:
-            entry = {"title": plan.title}
-            by_title[normalise_title(plan.title)] = entry
-            added.append(entry)
-        if plan.url:
-            entry["url"] = plan.url
-        if plan.revision is not None:
-            entry["revision"] = plan.revision
-        entry["page"] = plan.docname.split("/", 2)[2]
-    return entries, added
-
-
-def _line_value(line: str, key: str) -> object:
-    try:
-        return tomllib.loads(line).get(key)
-    except tomllib.TOMLDecodeError:  # a value over several lines: rewritten, then checked
-        return None
-
-
-def _toml_value(value: object) -> str:
-    # A JSON string is a valid TOML basic string (same escapes); integers read the same.
-    return json.dumps(value, ensure_ascii=False)
-
-
-_AOT_HEADER = re.compile(r"^\s*\[\[\s*wiki_pages\s*\]\]\s*(#.*)?$")
-_KEY_LINE = re.compile(r"^\s*(title|url|revision|page)\s*=")
-
-
-def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
-    """``service.toml`` with a ``[[wiki_pages]]`` entry (title, url, revision, page) per
-    imported page; everything else, comments included, is left as it was.
-
-    Edits the text line by line: a format-preserving TOML model of a service with thousands
-    of pages costs hundreds of MB. An unusual layout (an inline ``wiki_pages = [...]``) goes
-    through tomlkit instead; either way the result is checked with tomllib."""
-    entries, added = _wanted_entries(text, plans)
-    expected = tomllib.loads(text)
-    expected["wiki_pages"] = entries + added
-    lines = text.split("\n")
-    starts = [i for i, line in enumerate(lines) if _AOT_HEADER.match(line)]
-    if len(starts) == len(entries):
-        out: list[str] = []
-        previous = 0
-        for start, entry in zip(starts, entries, strict=True):
-            end = start + 1
-            while end < len(lines) and not lines[end].lstrip().startswith("["):
-                end += 1
-            out += lines[previous:start + 1]
-            block = lines[start + 1:end]
-            for key in ("title", "url", "revision", "page"):
-                if key not in entry:
-                    continue
-                line = f"{key} = {_toml_value(entry[key])}"
-                index = next((i for i, old in enumerate(block)
-                              if (m := _KEY_LINE.match(old)) and m[1] == key), None)
-                if index is None:
-                    last = max((i for i, old in enumerate(block) if "=" in old), default=-1)
-                    block.insert(last + 1, line)
-                elif block[index].strip() != line and _line_value(block[index], key) != entry[key]:
-                    block[index] = line
-            out += block
-            previous = end
-        out += lines[previous:]
-        result = "\n".join(out)
-        if added:
-            result = result.rstrip("\n") + "\n" + "".join(
-                "\n[[wiki_pages]]\n" + "".join(f"{key} = {_toml_value(entry[key])}\n"
-                                               for key in ("title", "url", "revision", "page")
-                                               if key in entry)
-                for entry in added)
-        try:
-            if tomllib.loads(result) == expected:
-                return result
-        except tomllib.TOMLDecodeError:
-            pass
-    return _update_with_tomlkit(text, entries + added)
-
-
-def _update_with_tomlkit(text: str, entries: list[dict]) -> str:
-    """The slow, general way: ``wiki_pages`` rewritten as an array of tables."""
-    document = tomlkit.parse(text)
-    document.pop("wiki_pages", None)
-    tables = tomlkit.aot()
-    for entry in entries:
-        table = tomlkit.table()
-        table.update(entry)
-        tables.append(table)
-    document["wiki_pages"] = tables
-    return tomlkit.dumps(document)
-
-
-WIKI_INDEX = """\
-.. _service-{service}-wiki:
-
-Imported wiki pages
-===================
-
-These pages were imported from the wiki. Edit them freely: a re-import refreshes only the
-pages nobody has edited since.
-
-.. toctree::
-   :maxdepth: 1
-   :glob:
-
-   *
-"""
-
-
-def add_to_toctree(text: str, entries: list[str]) -> str | None:
-    """Add ``entries`` to the first toctree of a landing page; None when nothing changes."""
-    lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip() == ".. toctree::"), None)
-    if start is None:
-        return None
-    end = start + 1
-    while end < len(lines) and (lines[end].startswith(" ") or not lines[end].strip()):
-        end += 1
-    while end > start + 1 and not lines[end - 1].strip():
-        end -= 1
-    present = {line.strip() for line in lines[start + 1 : end]}
-    missing = [entry for entry in entries if entry not in present]
-    if not missing:
-        return None
-    return "\n".join(lines[:end] + [f"   {entry}" for entry in missing] + lines[end:])
 
 
 def _refuse_dirty(center: Center, paths: list[Path]) -> None:
@@ -646,16 +354,6 @@ def _refuse_dirty(center: Center, paths: list[Path]) -> None:
         names = ", ".join(sorted(str(p.relative_to(center.root)) for p in dirty))
         raise UsageError(f"--commit: uncommitted local edits in {names}; commit or revert "
                          "them first")
-
-
-def commit_message(report: Report) -> str:
-    """The commit message of an import: one line per wiki title and revision."""
-    written = [p for p in report.pages if p.action in WRITES]
-    lines = [f"Import {len(written)} wiki page{'s' if len(written) != 1 else ''}", ""]
-    for plan in written:
-        revision = f"revision {plan.revision}" if plan.revision is not None else "no revision"
-        lines.append(f"- {plan.title} ({revision})")
-    return "\n".join(lines) + "\n"
 
 
 def _commit(center: Center, report: Report, paths: list[Path]) -> str | None:
@@ -677,68 +375,3 @@ def _merge_glossary(center: Center, terms: list[tuple[str, str]]) -> dict[str, l
     return {"added": list(result.added), "differing": differing}
 
 
-# -- the report ----------------------------------------------------------------------------
-
-ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
-WRITES = ("new", "updated", "overwritten-edited", "timed-out")  # the actions that write a stub
-
-
-def _finish(report: Report, output_format: str) -> int:
-    if output_format == "json":
-        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
-    else:
-        click.echo(report_text(report))
-    return 0
-
-
-def report_json(report: Report) -> dict[str, Any]:
-    """The import report as JSON (documented in the writers' guide)."""
-    pages = []
-    for plan in report.pages:
-        item = asdict(plan)
-        item["path"] = str(plan.path)
-        item.pop("anchors")
-        item.pop("label")
-        pages.append(item)
-    return {
-        "dry_run": report.dry_run,
-        "counts": {action: report.count(action) for action in ACTIONS}
-        | {"redirects": len(report.redirects), "unassigned": len(report.unassigned)},
-        "pages": pages,
-        "redirects": report.redirects,
-        "unassigned": report.unassigned,
-        "unknown_templates": dict(report.unknown_templates.most_common()),
-        "timed_out": report.timed_out,
-        "glossary": report.glossary,
-        "other_files": report.other_files,
-        "committed": report.committed,
-    }
-
-
-def report_text(report: Report) -> str:
-    counts = ", ".join(f"{report.count(a)} {a}" for a in ACTIONS if report.count(a))
-    head = "would import" if report.dry_run else "imported"
-    lines = [f"{head} {len(report.pages)} page{'s' if len(report.pages) != 1 else ''}"
-             + (f": {counts}" if counts else "")]
-    if report.dry_run:
-        lines += [f"  {p.action:<19} {p.title} -> {p.path}" for p in report.pages]
-    if report.redirects:
-        lines.append(f"redirects followed: {len(report.redirects)}")
-    if report.unassigned:
-        lines.append(f"not in the manifest (skipped): {len(report.unassigned)}")
-    if report.unknown_templates:
-        names = ", ".join(f"{name} ({n})" for name, n in report.unknown_templates.most_common())
-        lines.append(f"unknown templates (kept visibly): {names}")
-    for title in report.timed_out:
-        lines.append(f"hit the time bound, kept as wiki text: {title}")
-    edited = [p for p in report.pages if p.action == "kept-edited"]
-    for plan in edited:
-        lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
-    if report.glossary:
-        lines.append(f"glossary: {len(report.glossary.get('added', []))} terms added")
-        for item in report.glossary.get("differing", []):
-            lines.append("glossary: the wiki defines "
-                         f"{item['term']!r} differently: {item['wiki']}")
-    if report.committed:
-        lines.append(f"committed as {report.committed}")
-    return "\n".join(lines)

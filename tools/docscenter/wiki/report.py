@@ -1,0 +1,94 @@
+"""The import report: what happened to each page, in text for people and JSON for CI."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .planning import PlannedPage
+
+ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
+WRITES = ("new", "updated", "overwritten-edited", "timed-out")  # the actions that write a stub
+
+
+@dataclass
+class Report:
+    """Everything one import did, for the closing report."""
+
+    pages: list[PlannedPage] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)
+    unassigned: list[str] = field(default_factory=list)
+    unknown_templates: Counter[str] = field(default_factory=Counter)
+    timed_out: list[str] = field(default_factory=list)
+    glossary_terms: list[tuple[str, str]] = field(default_factory=list)
+    glossary: dict[str, list[str]] = field(default_factory=dict)
+    other_files: list[str] = field(default_factory=list)
+    committed: str | None = None
+    dry_run: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for page in self.pages if page.action == action)
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The import report as JSON (documented in the writers' guide)."""
+    pages = []
+    for plan in report.pages:
+        item = asdict(plan)
+        item["path"] = str(plan.path)
+        item.pop("anchors")
+        item.pop("label")
+        pages.append(item)
+    return {
+        "dry_run": report.dry_run,
+        "counts": {action: report.count(action) for action in ACTIONS}
+        | {"redirects": len(report.redirects), "unassigned": len(report.unassigned)},
+        "pages": pages,
+        "redirects": report.redirects,
+        "unassigned": report.unassigned,
+        "unknown_templates": dict(report.unknown_templates.most_common()),
+        "timed_out": report.timed_out,
+        "glossary": report.glossary,
+        "other_files": report.other_files,
+        "committed": report.committed,
+    }
+
+
+def report_text(report: Report) -> str:
+    counts = ", ".join(f"{report.count(a)} {a}" for a in ACTIONS if report.count(a))
+    head = "would import" if report.dry_run else "imported"
+    lines = [f"{head} {len(report.pages)} page{'s' if len(report.pages) != 1 else ''}"
+             + (f": {counts}" if counts else "")]
+    if report.dry_run:
+        lines += [f"  {p.action:<19} {p.title} -> {p.path}" for p in report.pages]
+    if report.redirects:
+        lines.append(f"redirects followed: {len(report.redirects)}")
+    if report.unassigned:
+        lines.append(f"not in the manifest (skipped): {len(report.unassigned)}")
+    if report.unknown_templates:
+        names = ", ".join(f"{name} ({n})" for name, n in report.unknown_templates.most_common())
+        lines.append(f"unknown templates (kept visibly): {names}")
+    for title in report.timed_out:
+        lines.append(f"hit the time bound, kept as wiki text: {title}")
+    edited = [p for p in report.pages if p.action == "kept-edited"]
+    for plan in edited:
+        lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
+    if report.glossary:
+        lines.append(f"glossary: {len(report.glossary.get('added', []))} terms added")
+        for item in report.glossary.get("differing", []):
+            lines.append("glossary: the wiki defines "
+                         f"{item['term']!r} differently: {item['wiki']}")
+    if report.committed:
+        lines.append(f"committed as {report.committed}")
+    return "\n".join(lines)
+
+
+def commit_message(report: Report) -> str:
+    """The commit message of an import: one line per wiki title and revision."""
+    written = [p for p in report.pages if p.action in WRITES]
+    lines = [f"Import {len(written)} wiki page{'s' if len(written) != 1 else ''}", ""]
+    for plan in written:
+        revision = f"revision {plan.revision}" if plan.revision is not None else "no revision"
+        lines.append(f"- {plan.title} ({revision})")
+    return "\n".join(lines) + "\n"
