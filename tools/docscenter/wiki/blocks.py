@@ -129,7 +129,7 @@ def _blocks(nodes: Iterable[Node], ctx: _Ctx, nested: bool) -> list[Block]:
             pre: list[str] = []
             while i < len(lines) and (_is_pre_line(lines[i], ctx) or _is_ignorable(lines[i])):
                 if not _is_ignorable(lines[i]):
-                    pre.append(_plain(lines[i])[1:])
+                    pre.append(_pre_text(lines[i])[1:])
                 i += 1
             blocks.append(_code_block(pre, "text"))
             continue
@@ -137,6 +137,15 @@ def _blocks(nodes: Iterable[Node], ctx: _Ctx, nested: bool) -> list[Block]:
         i += 1
     flush()
     return blocks
+
+
+def _pre_text(line: list[Node]) -> str:
+    """The text of a preformatted line; a footnote inside it stays, in brackets (a literal
+    block cannot hold a footnote reference, and nothing may be lost)."""
+    kept = [Text(f"[{_plain(n.contents.nodes)}]")
+            if isinstance(n, Tag) and _name(n) == "ref" and n.contents is not None else n
+            for n in line]
+    return _plain(kept)
 
 
 def _is_pre_line(line: list[Node], ctx: _Ctx) -> bool:

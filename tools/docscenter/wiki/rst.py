@@ -171,6 +171,7 @@ def join_blocks(blocks: list[Block], top: bool) -> list[str]:
     ``top`` is true for the body of a document, the only place transitions may stay.
     """
     kept: list[Block] = []
+    blocks = [block for block in blocks if block[1]]  # empty blocks are not neighbours
     for i, block in enumerate(blocks):
         if block[0] == "transition":
             # docutils only allows transitions between body elements of a section.
