@@ -520,7 +520,9 @@ def _template_block(node: Template, ctx: _Ctx) -> list[Block]:
         if not value:
             continue
         if param.showkey:
-            term = rst.escape_line_start(rst.escape_inline(str(param.name).strip()))
+            # A name can span lines ("|a \n b=c"): a term is one line.
+            name = " ".join(str(param.name).split())
+            term = rst.escape_line_start(rst.escape_inline(name))
             term = term.replace(" : ", " \\: ") or "\\ "
             item = [term] + rst.indent(value, 3)
             if body and body[-1][0] == "dl":
@@ -537,6 +539,16 @@ def _template_block(node: Template, ctx: _Ctx) -> list[Block]:
 
 
 def _footnote_blocks(ctx: _Ctx) -> list[Block]:
+    if ctx.writing_footnotes:
+        return []  # the list being written already takes every pending footnote
+    ctx.writing_footnotes = True
+    try:
+        return _pending_footnotes(ctx)
+    finally:
+        ctx.writing_footnotes = False
+
+
+def _pending_footnotes(ctx: _Ctx) -> list[Block]:
     blocks: list[Block] = []
     while True:
         pending = [n for n in ctx.footnotes.values() if not n.emitted]

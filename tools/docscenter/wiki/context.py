@@ -45,6 +45,7 @@ class _Ctx:
         self.templates = {_template_key(k): v for k, v in options.templates.items()}
         self.interwiki = {k.lower(): v for k, v in options.interwiki.items()}
         self.lifted: list[_SplitTable] = []  # simple tables lifted out before parsing
+        self.writing_footnotes = False  # a <references/> inside a footnote adds nothing
 
     @property
     def in_glossary(self) -> bool:
