@@ -118,8 +118,11 @@ _LITERAL_SPANS = re.compile(
 # '' / __ / ~~~ / !! runs, no URL, and no list, heading, rule or indent marker in front.
 _PLAIN_CELL = re.compile(
     r"^(?![*#:;= ]|-{4})(?!.*(?:''|__|~~~|!!|[A-Za-z]://|mailto:|=$))[^\[\]{}<>&|\\`\n]*$")
+# Tables the splitter leaves to the parser: templates, nested tables, tags whose content is
+# not wikitext, links holding "||", and tags left open at the end of a line (a tag may span
+# cells, as in "| <a" / "| />").
 _RISKY = re.compile(r"\{\{|\{\||<(?:ref|nowiki|pre|source|syntaxhighlight|math|gallery|!--)"
-                    r"|\[\[[^\]]*\|\|", re.I)
+                    r"|\[\[[^\]]*\|\||<[A-Za-z/!][^>\n]*$", re.I | re.M)
 
 
 def _lift_tables(text: str) -> tuple[str, list[_SplitTable]]:
@@ -173,6 +176,8 @@ def _split_table(body: list[str]) -> _SplitTable | None:
             caption = stripped[2:].strip()
         elif stripped.startswith(("|", "!")):
             header = stripped[0] == "!"
+            if header and "||" in stripped and "!!" in stripped:
+                return None  # mixed separators: the parser has its own reading
             if not rows:
                 rows.append([])
             for part in re.split(r"!!|\|\|" if header else r"\|\|", stripped[1:]):
@@ -198,7 +203,8 @@ def _lifted_table(split: _SplitTable, ctx: _Ctx, blocks_of: BlocksOf) -> list[Bl
                 continue
             # Anything else is parsed as a one-cell table: the same reading of attributes
             # ("colspan=2 | text") and markup as inside the whole table, for a fraction of it.
-            parsed = _parse("{|\n" + ("!" if header else "|") + raw + "\n|}")
+            # (A space after the marker: "|" + "-x" would read as a row separator.)
+            parsed = _parse("{|\n" + ("! " if header else "| ") + raw + "\n|}")
             tags = [n for n in parsed.filter_tags(recursive=True) if _name(n) in ("td", "th")]
             row.append(_cell(tags[0], ctx, blocks_of) if tags else Cell([], header))
         rows.append(row)
