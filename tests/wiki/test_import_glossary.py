@@ -68,6 +68,7 @@ def test_without_the_flag_the_glossary_is_left_alone(center: Path, tmp_path: Pat
     dump = tmp_path / "dump.xml"
     dump.write_text(DUMP)
     before = (center / "source/glossary.rst").read_text()
-    run_cli("-C", center, "import-wiki", dump, "--service", "auth")
+    result = run_cli("-C", center, "import-wiki", dump, "--service", "auth")
+    assert "glossary terms found in wiki glossaries: 3" in result.stdout
     assert (center / "source/glossary.rst").read_text() == before
     assert ":term:" not in (center / "services/auth/wiki/auth-notes.rst").read_text()

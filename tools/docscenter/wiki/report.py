@@ -50,6 +50,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "unknown_templates": dict(report.unknown_templates.most_common()),
         "timed_out": report.timed_out,
         "glossary": report.glossary,
+        "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
         "other_files": report.other_files,
         "committed": report.committed,
     }
@@ -79,6 +80,10 @@ def report_text(report: Report) -> str:
         for item in report.glossary.get("differing", []):
             lines.append("glossary: the wiki defines "
                          f"{item['term']!r} differently: {item['wiki']}")
+    if report.glossary_terms and not report.glossary:
+        found = len({term.lower() for term, _ in report.glossary_terms})
+        lines.append(f"glossary terms found in wiki glossaries: {found} "
+                     "(--glossary adds them to the shared glossary)")
     if report.committed:
         lines.append(f"committed as {report.committed}")
     return "\n".join(lines)
