@@ -223,3 +223,23 @@ def test_scanner_ignores_literal_text() -> None:
     assert page.refs == [("z", 13)]
     assert page.sections == [("Title", 1)]
     assert page.placeholders == []
+
+
+def test_the_import_manifest_is_checked(center: Path) -> None:
+    add_service(center, "storage")
+    manifest = center / "tools/wiki.toml"
+    manifest.write_text('[[pages]]\nprefix = "Services/Storage/"\nservice = "storage"\n\n'
+                        '[[pages]]\ntitle = "Services/Gone"\nservice = "gone"\n')
+    report = check_json(center, 1)
+    found = [f for f in report["findings"] if f["subtype"] == "manifest"]
+    assert len(found) == 1 and found[0]["path"] == "tools/wiki.toml"
+    assert "pages entry 2 ('Services/Gone') goes to service 'gone'" in found[0]["message"]
+    _, warnings = sphinx_build(center)
+    assert "tools/wiki.toml" in warnings and "[docscenter.manifest]" in warnings
+
+    manifest.write_text("[wiki]\nurl = 'https://wiki.example.org/wiki/'\n")  # no $1
+    found = [f for f in check_json(center, 1)["findings"] if f["subtype"] == "manifest"]
+    assert len(found) == 1 and "needs $1" in found[0]["message"]
+
+    manifest.write_text('[[pages]]\nprefix = "Services/Storage/"\nservice = "storage"\n')
+    assert check_json(center, 0)["clean"]

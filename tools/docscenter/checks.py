@@ -447,6 +447,29 @@ def generated_pages(root: Path, meta: ServiceMeta) -> dict[str, str]:
 
 # -- the whole center -----------------------------------------------------------------------
 
+MANIFEST = "tools/wiki.toml"
+
+
+def manifest_findings(root: Path, services: Iterable[str]) -> list[Finding]:
+    """Problems of the wiki import manifest, when the center has one: it does not load, or
+    it sends pages to a service that does not exist (``make import`` would stop there)."""
+    from .center import UsageError
+    from .wiki.manifest import load_manifest
+
+    path = root / MANIFEST
+    if not path.is_file():
+        return []
+    try:
+        manifest = load_manifest(path)
+    except UsageError as exc:
+        return [Finding(None, MANIFEST, None, "manifest", str(exc).removeprefix(f"{path}: "))]
+    known = set(services)
+    return [Finding(None, MANIFEST, None, "manifest",
+                    f"pages entry {index} ({rule.title or rule.prefix!r}) goes to service "
+                    f"{rule.service!r}, which does not exist")
+            for index, rule in enumerate(manifest.rules, start=1) if rule.service not in known]
+
+
 def template_findings(root: Path, settings: Settings) -> list[Finding]:
     """Only the template conformance findings (missing pages and sections) of every service:
     what the Sphinx build adds to the checks Sphinx and the registry already make."""
@@ -491,6 +514,7 @@ def collect(root: Path, settings: Settings | None = None, *, undefined_terms: bo
         report.findings.extend(service_findings(root, meta, report.pages, requirements,
                                                 settings))
         report.services[meta.name] = ServiceReport(meta)
+    report.findings.extend(manifest_findings(root, (meta.name for meta in services)))
     if toctrees:
         for page in report.pages.values():
             report.findings.extend(toctree_findings(root, page, service_of(page.path), settings))

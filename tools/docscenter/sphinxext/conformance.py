@@ -10,8 +10,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from ..checks import Settings, template_findings
+from ..checks import Settings, manifest_findings, template_findings
 from .log import Subtype, warn
+from .registry import get_registry
 
 
 def settings_from(config: Config) -> Settings:
@@ -32,6 +33,8 @@ def check_conformance(app: Sphinx, env: BuildEnvironment) -> None:
         location = f"{root / finding.path}:{finding.line}" if finding.line \
             else str(root / finding.path)
         warn(Subtype.template, finding.message, location)
+    for finding in manifest_findings(root, get_registry(env).names()):
+        warn(Subtype.manifest, finding.message, str(root / finding.path))
 
 
 def setup_conformance(app: Sphinx) -> None:

@@ -25,6 +25,7 @@ class Subtype(StrEnum):
     placeholder = "placeholder"
     vcs = "vcs"
     directive = "directive"
+    manifest = "manifest"
 
 
 def warn(subtype: Subtype, message: str, location: Any = None) -> None:

@@ -30,8 +30,9 @@ from pathlib import Path
 
 from ..center import UsageError
 from ..services import SLUG
-from .convert import DEFAULT_TEMPLATES, TemplateRule, normalise_title
 from .naming import RESERVED
+from .options import DEFAULT_TEMPLATES, TemplateRule
+from .titles import normalise_title
 
 ADMONITIONS = {"note", "warning", "tip", "important", "caution", "danger", "attention",
                "hint", "error", "seealso"}
