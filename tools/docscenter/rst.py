@@ -1,41 +1,201 @@
-"""Small reST helpers for text docscenter writes itself (titles, summaries)."""
+"""Writing reST: escaping text so it stays text, inline pieces, headings, blocks.
+
+Everything docscenter writes from outside text (wiki content, service titles and summaries)
+passes through one of these functions, so nothing from it can become a live directive, role,
+target or substitution.
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from unicodedata import combining, east_asian_width
+from urllib.parse import quote
 
-_INLINE = re.compile(r"([\\`*_|\[\]<>:])")
+from docutils.utils import column_width
+
+# Characters that start inline markup anywhere in a line.
+_INLINE_SPECIAL = re.compile(r"([\\*`|])")
+# "_" ends a reference ("name_", "name__") unless a word character follows.
+_UNDERSCORE = re.compile(r"_(?![^\W_])")
+# Line starts that docutils reads as a body element: enumerators, lists, options, fields,
+# explicit markup, doctest blocks, section adornments, line blocks.
+_ENUMERATOR = re.compile(r"^(\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](\s|$)")
+_BULLETS = "•‣⁃"
+# Where inline markup may start (after) and end (before) without an escaped space.
+_OPEN_OK = set("-:/'\"<([{")
+_CLOSE_OK = set("-.,:;!?\\/'\")]}>")
+_PAIRS = {"'": "'", '"': '"', "<": ">", "(": ")", "[": "]", "{": "}"}
 
 
-def escape(text: str) -> str:
-    """Escape inline reST markup so ``text`` renders as itself, on one line."""
+def escape_inline(text: str) -> str:
+    """Backslash-escape ``text`` so docutils shows it verbatim inside a paragraph."""
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _UNDERSCORE.sub(r"\\_", text)
+
+
+def escape_line_start(line: str) -> str:
+    """Escape the start and end of an already inline-escaped paragraph line.
+
+    A backslash before the first character stops docutils from reading the line as a list,
+    enumerator, field, option, directive, comment, doctest block or section adornment; an
+    escaped trailing ``::`` stops a literal block from starting.
+    """
+    return escape_start(escape_end(line))
+
+
+def escape_end(line: str) -> str:
+    """Escape a trailing ``::`` (it would announce a literal block)."""
+    return line[:-1] + "\\:" if line.endswith("::") else line
+
+
+def escape_start(line: str) -> str:
+    """Escape the first character when the line could start a body element."""
+    if not line:
+        return line
+    if line[0] == "\\":
+        # Already escaped, unless the line is one repeated character ("\\\\" for a lone
+        # backslash): that reads as a section adornment. An escaped space breaks it up.
+        return "\\ " + line if len(set(line)) == 1 and len(line) > 1 else line
+    first = line[0]
+    if (first.isascii() and not first.isalnum() and not first.isspace()) or first in _BULLETS:
+        return "\\" + line
+    if _ENUMERATOR.match(line):
+        return "\\" + line
+    return line
+
+
+def escape_line(text: str) -> str:
+    """``text`` as one escaped paragraph line: whitespace collapsed, markup and line starts
+    neutralised."""
+    return escape_line_start(escape_inline(" ".join(text.split())))
+
+
+def escape_role_text(text: str) -> str:
+    """Escape text placed inside interpreted text or a hyperlink reference (`...`)."""
     text = " ".join(text.split())
-    text = _INLINE.sub(r"\\\1", text)
-    # A leading "..", "-", "+" or enumerator would start a construct on its own line.
-    if re.match(r"^(\.\.|[-+#]\s|\d+[.)]\s)", text):
-        text = "\\" + text
-    return text
+    return re.sub(r"([\\`<>])", r"\\\1", text)
 
 
-def width(text: str) -> int:
-    """Display width: East Asian wide characters take two columns, as docutils counts them."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def escape_url(url: str) -> str:
+    """Make ``url`` safe as an embedded URI: no spaces, brackets, backticks; no final ``_``."""
+    url = quote(url.strip(), safe="/:?#[]@!$&'()*+,;=%~-._")
+    if url.endswith("_"):
+        url = url[:-1] + "%5F"
+    return url
 
 
-def heading(text: str, char: str = "=") -> str:
-    """A section title with an underline as wide as the (escaped) text."""
-    return f"{text}\n{char * max(width(text), 1)}"
+def literal(text: str) -> str:
+    """Return inline-literal markup showing ``text`` exactly (whitespace collapsed)."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    if "`" in text or "\\" in text:
+        return ":literal:`" + re.sub(r"([\\`])", r"\\\1", text) + "`"
+    return "``" + text + "``"
 
 
-def toml_string(value: str) -> str:
-    """A TOML basic string for ``value``."""
-    out = []
-    for c in value:
-        if c in '"\\':
-            out.append("\\" + c)
-        elif ord(c) < 0x20 or ord(c) == 0x7F:
-            out.append(f"\\u{ord(c):04x}")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
+def role(name: str, text: str, target: str | None = None) -> str:
+    """Return ``:name:`text <target>``` with the text escaped."""
+    body = escape_role_text(text)
+    if target is not None:
+        body = f"{body} <{target}>" if body else f"<{target}>"
+    return f":{name}:`{body}`"
+
+
+def anonymous_link(text: str, url: str) -> str:
+    """Return an anonymous hyperlink (never a named target, so duplicates cannot collide)."""
+    body = escape_role_text(text)
+    url = escape_url(url)
+    return f"`{body} <{url}>`__" if body else f"`<{url}>`__"
+
+
+def join_pieces(pieces: list[tuple[str, bool]]) -> str:
+    """Join ``(text, is_markup)`` pieces, adding ``\\ `` where markup touches other text."""
+    out: list[str] = []
+    prev_markup = False
+    for text, is_markup in pieces:
+        if not text:
+            continue
+        if out:
+            left = out[-1][-1]
+            right = text[0]
+            if is_markup and not left.isspace() and (
+                left not in _OPEN_OK or _PAIRS.get(left) == _markup_first(text)
+            ):
+                out.append("\\ ")
+            elif prev_markup and not is_markup and not right.isspace() and right not in _CLOSE_OK:
+                out.append("\\ ")
+            elif prev_markup and is_markup:
+                out.append("\\ ")
+        out.append(text)
+        prev_markup = is_markup
+    return "".join(out)
+
+
+def _markup_first(text: str) -> str:
+    """First character of the content inside a piece of inline markup."""
+    inner = text.lstrip(":*`[#").lstrip("abcdefghijklmnopqrstuvwxyz-")
+    inner = inner.lstrip(":`")
+    return inner[:1]
+
+
+def indent(lines: list[str], width: int) -> list[str]:
+    """Indent non-blank lines by ``width`` spaces."""
+    pad = " " * width
+    return [pad + line if line.strip() else "" for line in lines]
+
+
+def heading(text: str, char: str, overline: bool = False) -> list[str]:
+    """Return the lines of a section title adorned with ``char``."""
+    rule = char * max(column_width(text), 1)
+    return [rule, text, rule] if overline else [text, rule]
+
+
+def width(line: str) -> int:
+    """Width of ``line`` in a grid table as docutils measures it.
+
+    docutils pads wide East Asian characters to two columns and counts every other code
+    point as one (tables with combining marks are not drawn as grids at all).
+    """
+    if line.isascii():
+        return len(line)
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def has_combining(line: str) -> bool:
+    """True when ``line`` holds combining marks, which docutils' grid parser mis-measures."""
+    return not line.isascii() and any(combining(ch) for ch in line)
+
+
+# Converted blocks are (kind, lines): "para", "heading", "list", "dl", "quote", "code",
+# "directive", "table", "raw" or "transition"; kinds decide the separators neighbours need.
+Block = tuple[str, list[str]]
+
+
+def join_blocks(blocks: list[Block], top: bool) -> list[str]:
+    """Join blocks with blank lines, keeping neighbours from merging into each other.
+
+    ``top`` is true for the body of a document, the only place transitions may stay.
+    """
+    kept: list[Block] = []
+    blocks = [block for block in blocks if block[1]]  # empty blocks are not neighbours
+    for i, block in enumerate(blocks):
+        if block[0] == "transition":
+            # docutils only allows transitions between body elements of a section.
+            prev = kept[-1][0] if kept else None
+            nxt = next((b[0] for b in blocks[i + 1 :] if b[0] != "transition"), None)
+            if not top or prev in (None, "transition", "heading") or nxt in (None, "heading"):
+                continue
+        kept.append(block)
+    out: list[str] = []
+    prev_kind = None
+    for kind, lines in kept:
+        if out:
+            out.append("")
+            if (kind == "quote" and prev_kind not in ("para", "heading")) or (
+                kind == "list" and prev_kind == "list"
+            ):
+                out.extend(["..", ""])
+        out.extend(lines)
+        prev_kind = kind
+    return out

@@ -18,7 +18,7 @@ import jinja2
 
 from . import rst
 from .center import Center, UsageError
-from .services import SLUG, VERSION, Owner
+from .services import SLUG, VERSION, Owner, toml_value
 
 OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*(?:<(?P<email>[^<>\s]+@[^<>\s]+)>)?\s*$")
 
@@ -37,9 +37,9 @@ def template_env(center_root: Path | None = None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - the output is reST and TOML, not HTML
     )
-    env.filters["rst"] = rst.escape
-    env.filters["heading"] = rst.heading
-    env.filters["toml"] = rst.toml_string
+    env.filters["rst"] = rst.escape_line
+    env.filters["heading"] = lambda text, char="=": "\n".join(rst.heading(text, char))
+    env.filters["toml"] = toml_value
     env.filters["py"] = lambda value: json.dumps(value, ensure_ascii=False)
     return env
 

@@ -84,6 +84,22 @@ def _is_url(value: str) -> bool:
     return parts.scheme in ("http", "https", "ssh", "hg", "git") and bool(parts.netloc)
 
 
+def toml_value(value: str | int) -> str:
+    """``value`` written as TOML: an integer, or a basic string with every character TOML
+    forbids raw (quotes, backslashes, control characters, DEL) escaped."""
+    if isinstance(value, int):
+        return str(value)
+    out = []
+    for c in value:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif ord(c) < 0x20 or ord(c) == 0x7F:
+            out.append(f"\\u{ord(c):04x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
 def load_service(folder: Path) -> ServiceMeta:
     """Read ``folder/service.toml``; problems are collected on the result, never raised."""
     path = folder / "service.toml"

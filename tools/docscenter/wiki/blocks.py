@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 
 from mwparserfromhell.nodes import Comment, Heading, Node, Tag, Template, Text, Wikilink
 
-from . import rst
+from .. import rst
+from ..rst import Block, join_blocks
 from .context import _Ctx
 from .inline import (
     _emit_lines,
@@ -36,7 +37,6 @@ from .nodes import (
     _unknown_key,
 )
 from .parser_functions import _expand
-from .rst import Block, join_blocks
 from .titles import _next_anchor, _template_key, normalise_title, section_label
 from .wikitable import _LIFTED, _lifted_table, _table
 
@@ -332,7 +332,7 @@ def _heading(node: Heading, ctx: _Ctx, nested: bool) -> list[Block]:
         lines += [f".. _{label}:", ""]
     else:
         ctx.warnings.append(f"heading {text!r}: label {label} already used")
-    title = rst.escape_line_start(rst.escape_inline(text))
+    title = rst.escape_line(text)
     if nested:
         return [("heading", lines + [f".. rubric:: {title}"])]
     depth = min(len(stack), len(_ADORNMENTS)) - 1
@@ -522,7 +522,7 @@ def _template_block(node: Template, ctx: _Ctx) -> list[Block]:
         if param.showkey:
             # A name can span lines ("|a \n b=c"): a term is one line.
             name = " ".join(str(param.name).split())
-            term = rst.escape_line_start(rst.escape_inline(name))
+            term = rst.escape_line(name)
             term = term.replace(" : ", " \\: ") or "\\ "
             item = [term] + rst.indent(value, 3)
             if body and body[-1][0] == "dl":

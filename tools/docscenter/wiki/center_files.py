@@ -3,7 +3,6 @@ pages), the wiki index page and the landing page's toctree."""
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import tomlkit
 
 from ..center import Center
+from ..services import toml_value
 from .convert import normalise_title
 from .planning import WIKI_FOLDER, PlannedPage
 from .report import Report
@@ -71,11 +71,6 @@ def _line_value(line: str, key: str) -> object:
         return None
 
 
-def _toml_value(value: object) -> str:
-    # A JSON string is a valid TOML basic string (same escapes); integers read the same.
-    return json.dumps(value, ensure_ascii=False)
-
-
 _AOT_HEADER = re.compile(r"^\s*\[\[\s*wiki_pages\s*\]\]\s*(#.*)?$")
 _KEY_LINE = re.compile(r"^\s*(title|url|revision|page)\s*=")
 
@@ -104,7 +99,7 @@ def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
             for key in ("title", "url", "revision", "page"):
                 if key not in entry:
                     continue
-                line = f"{key} = {_toml_value(entry[key])}"
+                line = f"{key} = {toml_value(entry[key])}"
                 index = next((i for i, old in enumerate(block)
                               if (m := _KEY_LINE.match(old)) and m[1] == key), None)
                 if index is None:
@@ -118,7 +113,7 @@ def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
         result = "\n".join(out)
         if added:
             result = result.rstrip("\n") + "\n" + "".join(
-                "\n[[wiki_pages]]\n" + "".join(f"{key} = {_toml_value(entry[key])}\n"
+                "\n[[wiki_pages]]\n" + "".join(f"{key} = {toml_value(entry[key])}\n"
                                                for key in ("title", "url", "revision", "page")
                                                if key in entry)
                 for entry in added)

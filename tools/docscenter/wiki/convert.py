@@ -3,7 +3,7 @@
 The converter parses with mwparserfromhell (style tags skipped: quotes are resolved per line the
 way MediaWiki does it, which also avoids the parser's slow paths), then walks the nodes line by
 line to build blocks (paragraphs, lists, tables, code, directives) and joins them into reST. All
-wiki text goes through :mod:`docscenter.wiki.rst` escaping, so wiki content stays visible text.
+wiki text goes through :mod:`docscenter.rst` escaping, so wiki content stays visible text.
 
 This module is the public interface and assembles whole pages; the work is done by
 :mod:`.parsing` (pre-cleaning), :mod:`.blocks` (block structure), :mod:`.inline` (text, links,
@@ -20,7 +20,9 @@ from typing import Any
 from mwparserfromhell.nodes import Heading, Node, Tag
 from mwparserfromhell.wikicode import Wikicode
 
-from . import endpoints, rst
+from .. import rst
+from ..rst import Block, join_blocks
+from . import endpoints
 from .blocks import _blocks, _footnote_blocks
 from .context import _Ctx
 from .inline import _inline_rst, _link_tokens
@@ -34,7 +36,6 @@ from .options import (
     TemplateRule,
 )
 from .parsing import _parse, _preclean
-from .rst import Block, join_blocks
 from .titles import _next_anchor, normalise_title, section_label
 from .wikitable import _lift_tables
 
@@ -98,7 +99,7 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
         cats = ", ".join(rst.escape_inline(c) for c in dict.fromkeys(ctx.categories))
         head += [f":wiki-categories: {cats}", ""]
     head += [f".. _{options.label}:", ""]
-    head += rst.heading(rst.escape_line_start(rst.escape_inline(page_title)), "=", True)
+    head += rst.heading(rst.escape_line(page_title), "=", True)
     lines = head + ([""] + body if body else [])
     return ConvertedPage(
         title=page_title,

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .. import rst
 from ..center import Center, UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
 from ..services import SLUG
@@ -118,18 +119,15 @@ _ENDPOINT = re.compile(r"^(\s*\.\. http:(?:get|put|post|delete|patch|head|option
                        re.M)
 
 
-def prefix_endpoints(rst: str, service: str) -> str:
+def prefix_endpoints(text: str, service: str) -> str:
     """Endpoint paths in a center start with the service's name, so the routing table groups
     them per service and API version."""
-    return _ENDPOINT.sub(lambda m: f"{m[1]}/{service}/", rst)
+    return _ENDPOINT.sub(lambda m: f"{m[1]}/{service}/", text)
 
 
 def timed_out_body(page: PlannedPage, text: str, seconds: float) -> str:
     """A stub for a page the converter gave up on: its wikitext, kept verbatim."""
-    title = " ".join(page.title.split())
-    from ..rst import escape, heading
-
-    lines = [f".. _{page.label}:", "", heading(escape(title), "="), "",
+    lines = [f".. _{page.label}:", "", *rst.heading(rst.escape_line(page.title), "="), "",
              f".. note:: This page took longer than {seconds:g} seconds to convert; its wiki "
              "text is kept below as it was.", "", "::", ""]
     lines += [("   " + line) if line.strip() else "" for line in text.splitlines()]

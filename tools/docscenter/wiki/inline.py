@@ -26,7 +26,8 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
-from . import rst
+from .. import rst
+from ..rst import Block, join_blocks
 from .context import _Ctx, _Footnote
 from .nodes import (
     _BLOCK_TAGS,
@@ -47,7 +48,6 @@ from .nodes import (
 )
 from .parser_functions import _expand
 from .parsing import _parse
-from .rst import Block, join_blocks
 from .titles import _anchor, _wiki_url, normalise_title, section_label
 
 Token = tuple[str, str, frozenset[str]]

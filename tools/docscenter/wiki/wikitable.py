@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable
 
 from mwparserfromhell.nodes import Comment, Node, Tag, Text
 
-from . import rst
+from .. import rst
+from ..rst import Block, join_blocks
 from .context import _Ctx, _SplitTable
 from .inline import _NO_STYLE, _inline_rst, _tokens
 from .nodes import _name
 from .parsing import _parse
-from .rst import Block, join_blocks
 from .tables import Cell, grid_table, list_table
 
 # The walker of blocks.py: a node list -> blocks (nested or not), one line's nodes -> blocks.
@@ -198,7 +198,7 @@ def _lifted_table(split: _SplitTable, ctx: _Ctx, blocks_of: BlocksOf) -> list[Bl
         for header, raw in raw_row:
             text = raw.strip()
             if _PLAIN_CELL.match(text):
-                lines = [rst.escape_line_start(rst.escape_inline(" ".join(text.split())))]
+                lines = [rst.escape_line(text)]
                 row.append(Cell(lines if text else [], header))
                 continue
             # Anything else is parsed as a one-cell table: the same reading of attributes
