@@ -20,6 +20,7 @@ def glossary_terms(path: Path) -> list[str]:
 
 def test_merge_adds_sorted_never_duplicates_and_reports_differences(center: Path) -> None:
     glossary = center / "source/glossary.rst"
+    glossary.chmod(0o644)
     report = merge_terms(glossary, [
         ("Token", "A short-lived credential."),
         ("Service", "Something else entirely."),
@@ -38,6 +39,7 @@ def test_merge_adds_sorted_never_duplicates_and_reports_differences(center: Path
     assert "   bucket\n      A place for **things**.\n\n      Second paragraph.\n" in text
     assert text.count(":sorted:") == 1 and ".. glossary::\n   :sorted:\n\n   API" in text
     assert [p.name for p in glossary.parent.iterdir() if p.name.startswith(".")] == []
+    assert glossary.stat().st_mode & 0o777 == 0o644  # the rewrite keeps the file's mode
     # Merging again changes nothing and writes nothing.
     before = glossary.stat().st_mtime_ns
     again = merge_terms(glossary, [("bucket", "A place for **things**. Second paragraph.")])

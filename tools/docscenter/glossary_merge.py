@@ -4,13 +4,12 @@ differing definitions are reported rather than overwritten."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .center import UsageError
+from .files import write_atomic
 
 GLOSSARY_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+glossary::\s*$")
 
@@ -128,17 +127,5 @@ def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeRepor
             entry.lines.pop()
         body += [*entry.lines, ""]
     new_lines = [*lines[: start + 1], *body[:-1], *lines[end:]]
-    _write_atomically(glossary_path, "\n".join(new_lines) + "\n")
+    write_atomic(glossary_path, "\n".join(new_lines) + "\n")
     return report
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # A temporary sibling renamed over the original: readers never see half a glossary.
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -1,5 +1,5 @@
 """Stub files: the provenance header every imported page carries, the content hash that tells
-an untouched stub from an edited one, and atomic writes."""
+an untouched stub from an edited one, and installing an import's files all at once."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+from ..files import mode_for, write_atomic
 
 # A reST comment (no "::"), so Sphinx ignores it and the reader never sees it.
 MARKER = ".. docscenter-import"
@@ -84,21 +85,6 @@ def stub_state(path: Path) -> StubState:
     return StubState.PRISTINE if is_pristine(text) else StubState.EDITED
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        # mkstemp makes the file private (0600); keep the old file's mode, or the umask's.
-        os.chmod(handle, _mode_for(path))
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def install_all(files: Mapping[Path, str | Path], scratch: Path) -> None:
     """Write every file (its text, or the text of a staged file), or none: when one write
     fails (or the import is interrupted), the files already replaced get their old content
@@ -117,7 +103,7 @@ def install_all(files: Mapping[Path, str | Path], scratch: Path) -> None:
                 os.link(path, backup)
             if isinstance(content, Path):  # staged on the same file system: rename it
                 path.parent.mkdir(parents=True, exist_ok=True)
-                os.chmod(content, _mode_for(path))
+                os.chmod(content, mode_for(path))
                 os.replace(content, path)
             else:
                 write_atomic(path, content)
@@ -132,17 +118,3 @@ def install_all(files: Mapping[Path, str | Path], scratch: Path) -> None:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
-
-
-def _mode_for(path: Path) -> int:
-    """The permissions a new version of ``path`` gets: the old file's, or the umask's."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    mask = os.umask(0)  # reading the umask means setting it; put it straight back
-    os.umask(mask)
-    return mask
