@@ -19,7 +19,8 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urljoin, urlsplit
 from urllib.request import Request, urlopen
 
-from .source_types import SiteInfo, SourceError, WikiPage, normalise_title, redirect_target
+from .source_types import SiteInfo, SourceError, WikiPage, redirect_target
+from .titles import normalise_title
 
 
 def _version() -> str:

@@ -28,10 +28,10 @@ from ..services import SLUG
 from .center_files import service_files
 from .convert import ConvertOptions, PageRef, convert_page, normalise_title
 from .manifest import Manifest, load_manifest
-from .planning import PlannedPage, Planner, follow_redirects, is_redirect
+from .planning import PlannedPage, Planner, follow_redirects
 from .pool import TimedOut, run_bounded
 from .report import WRITES, Report, commit_message, report_json, report_text
-from .source_types import SourceError, WikiPage
+from .source_types import SourceError, WikiPage, redirect_target
 from .sources import open_source
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
 
@@ -217,8 +217,9 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
     planned: dict[str, PlannedPage] = {}
     for page in pages_of():
         title = normalise_title(page.title)
-        if page.redirect or is_redirect(page.text):
-            report.redirects[page.title] = page.redirect or is_redirect(page.text) or ""
+        target = page.redirect or redirect_target(page.text)
+        if target:
+            report.redirects[page.title] = target
             continue
         plan = planner.plan(page)
         if plan is None:

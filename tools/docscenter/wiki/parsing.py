@@ -15,6 +15,11 @@ _P_TAG = re.compile(r"</?p(?:\s[^<>]*)?/?>", re.I)
 _PROTECTED = re.compile(
     r"(<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?</\2\s*>)", re.I | re.S
 )
+# Text that is never wikitext structure: literal tags and comments, an unclosed one running to
+# the end (so nothing inside is ever taken for a table or a heading).
+LITERAL_SPANS = re.compile(
+    r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)",
+    re.I | re.S)
 _BALANCED = ("b", "i", "u", "s", "strong", "em", "small", "big", "font", "span", "code", "tt",
              "sub", "sup", "del", "ins", "strike", "center", "div", "blockquote", "cite", "kbd")
 

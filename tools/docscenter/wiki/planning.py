@@ -12,7 +12,8 @@ from ..center import Center, UsageError
 from .convert import PageRef, normalise_title
 from .manifest import Manifest
 from .naming import page_name
-from .source_types import WikiPage, redirect_target
+from .parsing import LITERAL_SPANS
+from .source_types import WikiPage
 from .stubs import split_stub
 
 WIKI_FOLDER = "wiki"
@@ -35,8 +36,6 @@ class PlannedPage:
     unknown_templates: dict[str, int] = field(default_factory=dict)
 
 
-_PROTECTED = re.compile(r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-                        re.I | re.S)
 _HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
 
 
@@ -48,7 +47,7 @@ def quick_anchors(text: str) -> frozenset[str]:
 
     seen: Counter[str] = Counter()
     plain: set[str] = set()
-    for match in _HEADING.finditer(_PROTECTED.sub("", text)):
+    for match in _HEADING.finditer(LITERAL_SPANS.sub("", text)):
         title = match[2].strip()
         anchor = _next_anchor(seen, re.sub(r"['\[\]{}<>|&]", "", title))
         if not re.search(r"['\[\]{}<>|&_%]", title):
@@ -117,11 +116,6 @@ class Planner:
             revision=page.revision, timestamp=page.timestamp, url=page.url,
             anchors=quick_anchors(page.text),
         )
-
-
-def is_redirect(text: str) -> str | None:
-    """The target of a ``#REDIRECT`` page, or None."""
-    return redirect_target(text)
 
 
 def follow_redirects(target: str, redirects: dict[str, str],

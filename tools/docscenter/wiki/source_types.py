@@ -75,8 +75,3 @@ def redirect_target(text: str) -> str | None:
     if match is None:
         return None
     return " ".join(match.group(1).replace("_", " ").split()) or None
-
-
-def normalise_title(title: str) -> str:
-    """Compare titles the way the wiki does: underscores are spaces, runs of spaces collapse."""
-    return " ".join(title.replace("_", " ").split())

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .api import DEFAULT_USER_AGENT, ApiClient
 from .export import ExportReader
-from .source_types import SiteInfo, SourceError, WikiPage, normalise_title, redirect_target
+from .source_types import SiteInfo, SourceError, WikiPage, redirect_target
+from .titles import normalise_title
 
 __all__ = [
     "DEFAULT_USER_AGENT",

@@ -16,7 +16,7 @@ from ..rst import Block, join_blocks
 from .context import _Ctx, _SplitTable
 from .inline import _NO_STYLE, _inline_rst, _tokens
 from .nodes import _name
-from .parsing import _parse
+from .parsing import LITERAL_SPANS, _parse
 from .tables import Cell, grid_table, list_table
 
 # The walker of blocks.py: a node list -> blocks (nested or not), one line's nodes -> blocks.
@@ -111,9 +111,6 @@ def _table_blocks(rows: list[list[Cell]], caption_rst: str) -> list[Block]:
 # parsed; any table this splitter is not sure about keeps the full parse.
 
 _LIFTED = re.compile(r"^\x01T(\d+)\x01$")
-_LITERAL_SPANS = re.compile(
-    r"<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?(?:</\1\s*>|\Z)|<!--.*?(?:-->|\Z)",
-    re.I | re.S)
 # A cell that is text and nothing else: no brackets, tags, entities or escapes anywhere, no
 # '' / __ / ~~~ / !! runs, no URL, and no list, heading, rule or indent marker in front.
 _PLAIN_CELL = re.compile(
@@ -132,7 +129,7 @@ def _lift_tables(text: str) -> tuple[str, list[_SplitTable]]:
     lines = text.split("\n")
     # Lines inside <pre>, <nowiki>, <source>... or comments are text, never tables.
     protected: set[int] = set()
-    for match in _LITERAL_SPANS.finditer(text):
+    for match in LITERAL_SPANS.finditer(text):
         first = text.count("\n", 0, match.start())
         protected.update(range(first, first + match.group().count("\n") + 1))
     out: list[str] = []
