@@ -26,26 +26,6 @@ LIFECYCLE_CAPTIONS = {
 }
 
 
-def table(headers: list[str], rows: Iterable[list[list[nodes.Node]]], widths: list[int],
-          classes: list[str]) -> nodes.table:
-    """A docutils table from rows of cells, each cell a list of inline nodes."""
-    tab = nodes.table(classes=classes)
-    group = nodes.tgroup(cols=len(headers))
-    tab += group
-    group.extend(nodes.colspec(colwidth=width) for width in widths)
-    head = nodes.thead()
-    group += head
-    head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=h)) for h in headers))
-    body = nodes.tbody()
-    group += body
-    for cells in rows:
-        row = nodes.row()
-        for cell in cells:
-            row += nodes.entry("", nodes.paragraph("", "", *cell))
-        body += row
-    return tab
-
-
 def lifecycle_badge(lifecycle: str) -> nodes.inline:
     """The coloured lifecycle label (colours in docscenter.css, readable in both themes)."""
     text = lifecycle or "unknown"
