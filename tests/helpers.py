@@ -1,4 +1,5 @@
-"""Helpers the tests share: run the real command line, add services, build with Sphinx.
+"""Helpers the tests share: run the real command line, add services, build with Sphinx,
+write Special:Export dumps, snapshot folders.
 
 (Kept out of conftest.py so that every test folder can import them by one unambiguous name.)
 """
@@ -8,9 +9,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 REPO = Path(__file__).resolve().parent.parent
+SITE_BASE = "https://wiki.example.org/wiki/Main_Page"  # the <base> of dumps write_dump makes
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, check: int | None = 0,
@@ -52,3 +56,38 @@ def sphinx_build(root: Path, *, builder: str = "html",
     finally:
         app.cleanup()
     return sorted(read), warnings.getvalue()
+
+
+@dataclass
+class Page:
+    """One page of a test dump."""
+
+    title: str
+    text: str
+    revision: int = 100
+    timestamp: str = "2024-03-01T10:00:00Z"
+
+
+def write_dump(path: Path, pages: list[Page], *, siteinfo: bool = True) -> Path:
+    """A Special:Export 0.10 dump of ``pages``."""
+    out = ['<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">']
+    if siteinfo:
+        out.append(f"<siteinfo><sitename>Services Wiki</sitename><base>{SITE_BASE}</base>"
+                   '<namespaces><namespace key="0" case="first-letter" /></namespaces>'
+                   "</siteinfo>")
+    for number, page in enumerate(pages, start=1):
+        out.append(f"<page><title>{escape(page.title)}</title><ns>0</ns><id>{number}</id>"
+                   f"<revision><id>{page.revision}</id><timestamp>{page.timestamp}</timestamp>"
+                   f'<text xml:space="preserve">{escape(page.text)}</text></revision></page>')
+    out.append("</mediawiki>\n")
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` with its content (and the empty folders)."""
+    tree: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        key = path.relative_to(root).as_posix()
+        tree[key] = path.read_bytes() if path.is_file() else b"<dir>"
+    return tree

@@ -7,12 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import add_service, run_cli
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+from helpers import add_service, run_cli, snapshot
 
 
 def test_init_scaffolds_a_center_that_builds_clean(center: Path) -> None:
@@ -38,7 +33,7 @@ def test_init_refuses_a_non_empty_directory(tmp_path: Path) -> None:
     result = run_cli("init", tmp_path, "--no-hg", check=2)
     assert result.stderr.count("\n") == 1
     assert str(tmp_path) in result.stderr and "not empty" in result.stderr
-    assert tree(tmp_path) == {"keep.txt": b"mine"}
+    assert snapshot(tmp_path) == {"keep.txt": b"mine"}
 
 
 def test_init_with_hg_commits_the_scaffold(tmp_path: Path) -> None:
@@ -82,20 +77,20 @@ def test_new_service_found_from_a_subfolder(center: Path) -> None:
 
 
 def test_bad_service_names_are_refused_and_nothing_written(center: Path) -> None:
-    before = tree(center)
+    before = snapshot(center)
     for name in ("../escape", "a b", ".hidden", "-flag-like", "slash/name", "ünï"):
         result = run_cli("-C", center, "new-service", "--", name, check=2)
         assert result.stderr.startswith("docscenter: error: ")
         assert result.stderr.count("\n") == 1, result.stderr
-    assert tree(center) == before
+    assert snapshot(center) == before
 
 
 def test_existing_service_is_not_overwritten(center: Path) -> None:
     add_service(center, "storage")
-    before = tree(center)
+    before = snapshot(center)
     result = run_cli("-C", center, "new-service", "storage", check=2)
     assert "already exists" in result.stderr and "services/storage" in result.stderr
-    assert tree(center) == before
+    assert snapshot(center) == before
 
 
 def test_bad_owner_and_version_are_refused(center: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from docscenter import vcs
-from helpers import add_service, run_cli
+from helpers import Page, add_service, run_cli, write_dump
 
 WRITER = "Test Writer <writer@example.org>"
 
@@ -141,8 +141,7 @@ def test_hg_status_is_clean_after_a_build_an_import_a_preview_and_a_test_run(
 ) -> None:
     run_cli("-C", hg_center, "build", "-j", "1")
     dump = hg_center.parent / "dump.xml"
-    dump.write_text(export_xml(("Storage Overview", 42, "Stores '''files'''.")),
-                    encoding="utf-8")
+    write_dump(dump, [Page("Storage Overview", "Stores '''files'''.", 42)])
     run_cli("-C", hg_center, "import-wiki", dump, "--service", "storage", "--commit")
     # What a preview, a test run and an interrupted import leave behind.
     for leftover in ("build/serve/index.html", "build/doctrees-serve/x.pickle",
@@ -163,27 +162,13 @@ def test_a_service_named_build_is_not_ignored(hg_center: Path) -> None:
 
 # -- import-wiki --commit ------------------------------------------------------------------
 
-def export_xml(*pages: tuple[str, int, str]) -> str:
-    """A small Special:Export 0.10 document of (title, revision id, wikitext) pages."""
-    body = "".join(
-        f"<page><title>{title}</title><ns>0</ns><id>{n}</id><revision><id>{revision}</id>"
-        f"<timestamp>2026-01-0{n}T00:00:00Z</timestamp><contributor><username>w</username>"
-        f'</contributor><text xml:space="preserve">{text}</text></revision></page>'
-        for n, (title, revision, text) in enumerate(pages, start=1)
-    )
-    return ('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">'
-            "<siteinfo><sitename>Wiki</sitename>"
-            "<base>https://wiki.example.org/wiki/Main_Page</base></siteinfo>"
-            f"{body}</mediawiki>")
-
-
-PAGES = (("Storage Overview", 42, "== Intro ==\nThe service keeps '''files'''."),
-         ("Storage Quotas", 77, "Quotas are per user. See [[Storage Overview]]."))
+PAGES = [Page("Storage Overview", "== Intro ==\nThe service keeps '''files'''.", 42),
+         Page("Storage Quotas", "Quotas are per user. See [[Storage Overview]].", 77)]
 
 
 def test_import_commit_holds_exactly_the_written_files(hg_center: Path) -> None:
     dump = hg_center.parent / "dump.xml"
-    dump.write_text(export_xml(*PAGES), encoding="utf-8")
+    write_dump(dump, PAGES)
     (hg_center / "notes.txt").write_text("unrelated, uncommitted\n", encoding="utf-8")
     before = revisions(hg_center)
 
@@ -207,12 +192,11 @@ def test_import_commit_holds_exactly_the_written_files(hg_center: Path) -> None:
 
 def test_import_commit_refuses_local_edits_to_a_stub(hg_center: Path) -> None:
     dump = hg_center.parent / "dump.xml"
-    dump.write_text(export_xml(*PAGES), encoding="utf-8")
+    write_dump(dump, PAGES)
     run_cli("-C", hg_center, "import-wiki", dump, "--service", "storage", "--commit")
     stub = hg_center / "services" / "storage" / "wiki" / "storage-quotas.rst"
     stub.write_text(stub.read_text(encoding="utf-8") + "\nA writer's note.\n", encoding="utf-8")
-    dump.write_text(export_xml(PAGES[0], ("Storage Quotas", 78, "Quotas changed.")),
-                    encoding="utf-8")
+    write_dump(dump, [PAGES[0], Page("Storage Quotas", "Quotas changed.", 78)])
     before = revisions(hg_center)
 
     result = run_cli("-C", hg_center, "import-wiki", dump, "--service", "storage", "--commit",
@@ -228,7 +212,7 @@ def test_import_commit_refuses_local_edits_to_service_toml(hg_center: Path) -> N
     toml = hg_center / "services" / "storage" / "service.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "# a writer's note\n", encoding="utf-8")
     dump = hg_center.parent / "dump.xml"
-    dump.write_text(export_xml(*PAGES), encoding="utf-8")
+    write_dump(dump, PAGES)
     before = revisions(hg_center)
 
     result = run_cli("-C", hg_center, "import-wiki", dump, "--service", "storage", "--commit",
@@ -245,7 +229,7 @@ def test_import_commit_in_git(center: Path) -> None:
     git(center, "add", "-A")
     git(center, "commit", "-q", "-m", "Start")
     dump = center.parent / "dump.xml"
-    dump.write_text(export_xml(*PAGES), encoding="utf-8")
+    write_dump(dump, PAGES)
 
     run_cli("-C", center, "import-wiki", dump, "--service", "storage", "--commit")
 

@@ -7,16 +7,10 @@ import html
 import re
 from pathlib import Path
 
-from helpers import add_service, run_cli
+from helpers import Page, add_service, run_cli, write_dump
 
-DUMP = """\
-<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">
-  <siteinfo><sitename>W</sitename><base>https://wiki.example.org/wiki/Main_Page</base>
-  </siteinfo>
-  <page><title>Storage protocol</title><ns>0</ns><id>1</id>
-    <revision><id>7</id><timestamp>2025-01-01T00:00:00Z</timestamp>
-      <contributor><username>a</username></contributor>
-      <text xml:space="preserve">Version 1.1 of the protocol.
+WIKITEXT = """\
+Version 1.1 of the protocol.
 
 '''GET''' ''https://server/pathname/1.1/username/info/collections''
 
@@ -31,8 +25,6 @@ Possible HTTP status codes:
 Stores one record.
 
 You can GET the resource again later; that sentence is not an endpoint.
-</text></revision></page>
-</mediawiki>
 """
 
 
@@ -40,8 +32,7 @@ def test_routing_table_lists_hand_written_and_imported_endpoints(center: Path,
                                                                   tmp_path: Path) -> None:
     add_service(center, "storage", "--api-version", "1.1")
     add_service(center, "tokens", "--api-version", "1.0")
-    dump = tmp_path / "dump.xml"
-    dump.write_text(DUMP)
+    dump = write_dump(tmp_path / "dump.xml", [Page("Storage protocol", WIKITEXT, 7)])
     run_cli("-C", center, "import-wiki", dump, "--service", "storage")
     stub = next((center / "services/storage/wiki").glob("storage-protocol.rst")).read_text()
     assert ".. http:get:: /storage/1.1/(username)/info/collections" in stub

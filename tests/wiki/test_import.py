@@ -17,17 +17,14 @@ import sys
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from helpers import run_cli
+from helpers import Page, run_cli, snapshot, write_dump
 from test_api import FakeWiki, serve
 
-SITE_BASE = "https://wiki.example.org/wiki/Main_Page"
 SITE_URL = "https://wiki.example.org/wiki/"
 MANIFEST_URL = "https://auth-wiki.example.org/w/"
 OPTION_URL = "https://other.example.org/wiki/"
@@ -61,39 +58,6 @@ def make_center(root: Path, *services: str) -> Path:
         run_cli("-C", root, "new-service", name, "--summary", f"The {name} service.",
                 "--owner", "Ada Lovelace <ada@example.org>")
     return root
-
-
-@dataclass
-class Page:
-    title: str
-    text: str
-    revision: int = 100
-    timestamp: str = "2024-03-01T10:00:00Z"
-
-
-def write_dump(path: Path, pages: list[Page], *, siteinfo: bool = True) -> Path:
-    """A Special:Export 0.10 dump of ``pages``."""
-    out = ['<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">']
-    if siteinfo:
-        out.append(f"<siteinfo><sitename>Services Wiki</sitename><base>{SITE_BASE}</base>"
-                   '<namespaces><namespace key="0" case="first-letter" /></namespaces>'
-                   "</siteinfo>")
-    for number, page in enumerate(pages, start=1):
-        out.append(f"<page><title>{escape(page.title)}</title><ns>0</ns><id>{number}</id>"
-                   f"<revision><id>{page.revision}</id><timestamp>{page.timestamp}</timestamp>"
-                   f'<text xml:space="preserve">{escape(page.text)}</text></revision></page>')
-    out.append("</mediawiki>\n")
-    path.write_text("\n".join(out), encoding="utf-8")
-    return path
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its content (and the empty folders)."""
-    tree: dict[str, bytes] = {}
-    for path in sorted(root.rglob("*")):
-        key = path.relative_to(root).as_posix()
-        tree[key] = path.read_bytes() if path.is_file() else b"<dir>"
-    return tree
 
 
 def by_title(report: dict) -> dict[str, dict]:

@@ -6,23 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import add_service, run_cli
+from helpers import Page, add_service, run_cli, write_dump
 
-DUMP = """\
-<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">
-  <siteinfo><sitename>W</sitename><base>https://wiki.example.org/wiki/Main_Page</base>
-  </siteinfo>
-  <page><title>Auth notes</title><ns>0</ns><id>1</id>
-    <revision><id>3</id><timestamp>2025-01-01T00:00:00Z</timestamp>
-      <contributor><username>a</username></contributor>
-      <text xml:space="preserve">How the auth service works.
+WIKITEXT = """\
+How the auth service works.
 
 == Terminology ==
 ; Bearer token : A token that grants access to whoever holds it.
 ; service : Anything we run, according to this old page.
 ; Audience : The service a token is meant for.
-</text></revision></page>
-</mediawiki>
 """
 
 
@@ -36,8 +28,7 @@ def terms_of(glossary: Path) -> list[str]:
 
 def test_glossary_terms_are_merged_sorted_and_referenced(center: Path, tmp_path: Path) -> None:
     add_service(center, "auth")
-    dump = tmp_path / "dump.xml"
-    dump.write_text(DUMP)
+    dump = write_dump(tmp_path / "dump.xml", [Page("Auth notes", WIKITEXT, 3)])
     before = terms_of(center / "source/glossary.rst")
     result = run_cli("-C", center, "import-wiki", dump, "--service", "auth", "--glossary",
                      "--format", "json")
@@ -65,8 +56,7 @@ def test_glossary_terms_are_merged_sorted_and_referenced(center: Path, tmp_path:
 
 def test_without_the_flag_the_glossary_is_left_alone(center: Path, tmp_path: Path) -> None:
     add_service(center, "auth")
-    dump = tmp_path / "dump.xml"
-    dump.write_text(DUMP)
+    dump = write_dump(tmp_path / "dump.xml", [Page("Auth notes", WIKITEXT, 3)])
     before = (center / "source/glossary.rst").read_text()
     result = run_cli("-C", center, "import-wiki", dump, "--service", "auth")
     assert "glossary terms found in wiki glossaries: 3" in result.stdout
