@@ -103,13 +103,11 @@ def new_service(name: str, **options: Any) -> None:
     click.echo(f"created service {name} in {target}")
 
 
-def sphinx_command(center: Center, builder: str, jobs: str, strict: bool = True) -> list[str]:
+def sphinx_command(center: Center, builder: str, jobs: str) -> list[str]:
     """The sphinx-build command line docscenter uses: strict, parallel, output under build/."""
-    command = [sys.executable, "-m", "sphinx", "build", "-b", builder, "-j", jobs,
-               "-d", str(center.build_dir / "doctrees")]
-    if strict:
-        command += ["-W", "-n", "--keep-going"]
-    return [*command, str(center.root), str(center.build_dir / builder)]
+    return [sys.executable, "-m", "sphinx", "build", "-b", builder, "-j", jobs,
+            "-d", str(center.build_dir / "doctrees"), "-W", "-n", "--keep-going",
+            str(center.root), str(center.build_dir / builder)]
 
 
 @main.command()

@@ -139,20 +139,28 @@ def load_service(folder: Path) -> ServiceMeta:
         expected = ", ".join(LIFECYCLES)
         problem("lifecycle", f"unknown value {lifecycle!r} (expected one of {expected})")
 
+    def tables(key: str, main: str, shape: str) -> list[tuple[int, dict]]:
+        """The entries of the list of tables ``key`` with their numbers; a bare string stands
+        for the ``main`` field, and an entry without it is reported and skipped."""
+        raw = data.get(key, [])
+        if not isinstance(raw, list):
+            problem(key, f"must be a list of {shape}")
+            return []
+        found = []
+        for index, entry in enumerate(raw, start=1):
+            if isinstance(entry, str):
+                entry = {main: entry}
+            if not isinstance(entry, dict) or not str(entry.get(main, "")).strip():
+                problem(key, f"entry {index} needs a {main}")
+                continue
+            found.append((index, entry))
+        return found
+
     owners: list[Owner] = []
-    raw_owners = data.get("owners", [])
-    if not isinstance(raw_owners, list):
-        problem("owners", "must be a list of {name, email} tables")
-        raw_owners = []
-    for index, raw in enumerate(raw_owners):
-        if isinstance(raw, str):
-            raw = {"name": raw}
-        if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
-            problem("owners", f"entry {index + 1} needs a name")
-            continue
+    for index, raw in tables("owners", "name", "{name, email} tables"):
         email = str(raw.get("email", "")).strip()
         if email and not EMAIL.match(email):
-            problem("owners", f"entry {index + 1} has a malformed e-mail address {email!r}")
+            problem("owners", f"entry {index} has a malformed e-mail address {email!r}")
         owners.append(Owner(str(raw["name"]).strip(), email))
 
     urls = {}
@@ -173,28 +181,14 @@ def load_service(folder: Path) -> ServiceMeta:
             versions.append(version)
 
     wiki: list[WikiSource] = []
-    raw_wiki = data.get("wiki_pages", [])
-    if not isinstance(raw_wiki, list):
-        problem("wiki_pages", "must be a list of tables")
-        raw_wiki = []
-    for index, raw in enumerate(raw_wiki):
-        if isinstance(raw, str):
-            raw = {"title": raw}
-        if not isinstance(raw, dict) or not str(raw.get("title", "")).strip():
-            problem("wiki_pages", f"entry {index + 1} needs a title")
-            continue
+    for index, raw in tables("wiki_pages", "title", "tables"):
         url = str(raw.get("url", ""))
         if url and not _is_url(url):
-            problem("wiki_pages", f"entry {index + 1} has a malformed URL {url!r}")
+            problem("wiki_pages", f"entry {index} has a malformed URL {url!r}")
         revision = raw.get("revision")
-        wiki.append(
-            WikiSource(
-                str(raw["title"]).strip(),
-                url,
-                revision if isinstance(revision, int) else None,
-                str(raw.get("page", "")),
-            )
-        )
+        wiki.append(WikiSource(str(raw["title"]).strip(), url,
+                               revision if isinstance(revision, int) else None,
+                               str(raw.get("page", ""))))
 
     title = text_field("title") or name
     return ServiceMeta(
