@@ -41,9 +41,13 @@ class Problem:
     message: str
     line: int | None = None
 
+    @property
+    def location(self) -> str:
+        """``file:line``, or the file alone when the line is unknown."""
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.field}: {self.message}"
+        return f"{self.location}: {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

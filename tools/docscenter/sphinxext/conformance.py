@@ -30,11 +30,9 @@ def check_conformance(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: report missing required pages and sections."""
     root = Path(app.srcdir)
     for finding in template_findings(root, settings_from(app.config)):
-        location = f"{root / finding.path}:{finding.line}" if finding.line \
-            else str(root / finding.path)
-        warn(Subtype.template, finding.message, location)
+        warn(Subtype.template, finding.message, f"{root}/{finding.location()}")
     for finding in manifest_findings(root, get_registry(env).names()):
-        warn(Subtype.manifest, finding.message, str(root / finding.path))
+        warn(Subtype.manifest, finding.message, f"{root}/{finding.location()}")
 
 
 def setup_conformance(app: Sphinx) -> None:

@@ -51,5 +51,4 @@ def load_registry(app: Sphinx) -> None:
     ]
     for meta in services:
         for problem in meta.problems:
-            location = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
-            warn(Subtype.service_toml, f"{problem.field}: {problem.message}", location)
+            warn(Subtype.service_toml, f"{problem.field}: {problem.message}", problem.location)
