@@ -156,19 +156,26 @@ def _open(spec: str, manifest: Manifest, pages: tuple[str, ...], prefix: str | N
 CACHE_BUDGET = 8 * 1024 * 1024  # characters of wikitext kept in memory between the passes
 
 
-def _read_all(specs: list[str], manifest: Manifest, pages: tuple[str, ...],
-              prefix: str | None):
-    """Iterate the pages of every source. URLs are fetched once and kept in memory; files
-    are kept too while they are small, and read again when they are not (a huge dump)."""
-    cache: dict[str, list[WikiPage]] = {}
+class SourcePages:
+    """The pages of every source, readable twice (one pass each). URLs are fetched once and
+    kept in memory; files are kept too while they are small, and read again when they are
+    not (a huge dump). The wiki's article path is noted from the first source that gives it."""
 
-    def iterate():
+    def __init__(self, specs: list[str], manifest: Manifest, pages: tuple[str, ...],
+                 prefix: str | None) -> None:
+        self.specs, self.manifest, self.pages, self.prefix = specs, manifest, pages, prefix
+        self.article_path: str | None = None
+        self._cache: dict[str, list[WikiPage]] = {}
+
+    def __iter__(self) -> Iterator[WikiPage]:
         try:
-            for spec in specs:
-                if spec in cache:
-                    yield from cache[spec]
+            for spec in self.specs:
+                if spec in self._cache:
+                    yield from self._cache[spec]
                     continue
-                stream, _site = _open(spec, manifest, pages, prefix)
+                stream, site = _open(spec, self.manifest, self.pages, self.prefix)
+                if self.article_path is None and site is not None:
+                    self.article_path = site.article_path
                 remote = spec.startswith(("http://", "https://"))
                 kept: list[WikiPage] | None = []
                 size = 0
@@ -180,20 +187,9 @@ def _read_all(specs: list[str], manifest: Manifest, pages: tuple[str, ...],
                             kept = None
                     yield page
                 if kept is not None:
-                    cache[spec] = kept
+                    self._cache[spec] = kept
         except SourceError as exc:
             raise UsageError(str(exc)) from None
-
-    return iterate
-
-
-def _site_url(specs: list[str], manifest: Manifest, pages: tuple[str, ...],
-              prefix: str | None) -> str | None:
-    for spec in specs:
-        _stream, site = _open(spec, manifest, pages, prefix)
-        if site is not None and site.article_path:
-            return site.article_path
-    return None
 
 
 def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
@@ -209,13 +205,12 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
         raise UsageError("import-wiki: say where pages go: --service NAME or a manifest with "
                          "[[pages]] entries (tools/wiki.toml)")
     specs = _sources(center, loaded, sources)
-    pages_of = _read_all(specs, loaded, pages, prefix)
-    base_url = wiki_url or loaded.wiki_url or _site_url(specs, loaded, pages, prefix)
+    source_pages = SourcePages(specs, loaded, pages, prefix)
 
     report = Report(dry_run=dry_run)
     planner = Planner(center, loaded, service)
     planned: dict[str, PlannedPage] = {}
-    for page in pages_of():
+    for page in source_pages:
         title = normalise_title(page.title)
         target = page.redirect or redirect_target(page.text)
         if target:
@@ -225,9 +220,11 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
         if plan is None:
             report.unassigned.append(page.title)
             continue
-        if plan.url is None and base_url:
-            plan.url = base_url.replace("$1", page.title.replace(" ", "_"))
         planned[title] = plan
+    base_url = wiki_url or loaded.wiki_url or source_pages.article_path
+    for plan in planned.values():
+        if plan.url is None and base_url:
+            plan.url = base_url.replace("$1", plan.title.replace(" ", "_"))
     refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
     for source, target in report.redirects.items():
         resolved = follow_redirects(target, report.redirects, refs)
@@ -257,7 +254,7 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
                          Provenance(plan.title, plan.revision, plan.timestamp, plan.url),
                          plan.path, target, force)
 
-        tasks = largest_first((task_of(p) for p in pages_of()
+        tasks = largest_first((task_of(p) for p in source_pages
                                if normalise_title(p.title) in planned),
                               size=lambda task: len(task.text))
         with click.progressbar(length=len(planned), label="converting", file=sys.stderr,
