@@ -22,7 +22,7 @@ check: $(STAMP)
 	$(DOCSCENTER) check
 
 import: $(STAMP)
-	$(DOCSCENTER) import-wiki --manifest tools/wiki.toml
+	$(DOCSCENTER) import-wiki --manifest tools/wiki.toml --glossary
 
 serve: $(STAMP)
 	$(DOCSCENTER) serve
