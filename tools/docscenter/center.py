@@ -6,11 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UsageError
 from .services import ServiceMeta, discover
-
-
-class UsageError(Exception):
-    """Bad usage or bad input; the message is one line naming the file and the problem."""
 
 
 def _loads_docscenter(conf: Path) -> bool:

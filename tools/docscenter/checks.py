@@ -453,7 +453,7 @@ MANIFEST = "tools/wiki.toml"
 def manifest_findings(root: Path, services: Iterable[str]) -> list[Finding]:
     """Problems of the wiki import manifest, when the center has one: it does not load, or
     it sends pages to a service that does not exist (``make import`` would stop there)."""
-    from .center import UsageError
+    from .errors import UsageError
     from .wiki.manifest import load_manifest
 
     path = root / MANIFEST

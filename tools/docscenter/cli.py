@@ -16,7 +16,8 @@ from typing import Any
 import click
 
 from . import __version__
-from .center import Center, UsageError
+from .center import Center
+from .errors import UsageError
 
 
 class Failure(click.ClickException):

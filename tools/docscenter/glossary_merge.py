@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .center import UsageError
+from .errors import UsageError
 from .files import write_atomic
 
 GLOSSARY_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+glossary::\s*$")

@@ -17,7 +17,8 @@ from pathlib import Path
 import jinja2
 
 from . import rst
-from .center import Center, UsageError
+from .center import Center
+from .errors import UsageError
 from .services import SLUG, VERSION, Owner, toml_value
 
 OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*(?:<(?P<email>[^<>\s]+@[^<>\s]+)>)?\s*$")

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from . import vcs
-from .center import Center, UsageError
+from .center import Center
+from .errors import UsageError
 
 #: Message of the first changeset ``init`` makes.
 SCAFFOLD_MESSAGE = "Scaffold the documentation center"

@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 import click
 
 from .. import rst
-from ..center import Center, UsageError
+from ..center import Center
+from ..errors import UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
 from ..services import SLUG
 from .center_files import service_files

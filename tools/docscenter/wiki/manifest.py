@@ -28,7 +28,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..center import UsageError
+from ..errors import UsageError
 from ..services import SLUG
 from .naming import RESERVED
 from .options import DEFAULT_TEMPLATES, TemplateRule

@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..center import Center, UsageError
+from ..center import Center
+from ..errors import UsageError
 from .convert import PageRef, normalise_title
 from .manifest import Manifest
 from .naming import page_name
