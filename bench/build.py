@@ -21,7 +21,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 
-from docscenter.center import Center
+from docscenter.core.center import Center
 from docscenter.scaffold import render_center, render_service, write_tree
 
 EXTRA_PAGE = """\

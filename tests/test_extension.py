@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docscenter.services import load_service
+from docscenter.core.services import load_service
 from helpers import add_service, sphinx_build
 
 

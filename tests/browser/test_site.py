@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from docscenter.services import discover
+from docscenter.core.services import discover
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]

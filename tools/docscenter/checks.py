@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .center import Center
-from .services import ServiceMeta, discover
+from .core.center import Center
+from .core.services import ServiceMeta, discover
 from .wiki.stubs import is_pristine
 
 #: Version of the JSON output of ``docscenter check``; bumped on incompatible changes.

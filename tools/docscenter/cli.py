@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .center import Center
+from .core.center import Center
 from .errors import UsageError
 
 

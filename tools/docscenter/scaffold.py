@@ -17,9 +17,9 @@ from pathlib import Path
 import jinja2
 
 from . import rst
-from .center import Center
+from .core.center import Center
+from .core.services import SLUG, VERSION, Owner, toml_value
 from .errors import UsageError
-from .services import SLUG, VERSION, Owner, toml_value
 
 OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*(?:<(?P<email>[^<>\s]+@[^<>\s]+)>)?\s*$")
 

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .center import Center
 from .checks import Report, Settings, collect, template_requirements
+from .core.center import Center
 
 #: Version of the JSON output of ``docscenter status``.
 SCHEMA_VERSION = 1

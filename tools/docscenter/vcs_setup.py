@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import vcs
-from .center import Center
+from .core.center import Center
 from .errors import UsageError
 
 #: Message of the first changeset ``init`` makes.

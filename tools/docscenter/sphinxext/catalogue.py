@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from ..services import LIFECYCLES, ServiceMeta
+from ..core.services import LIFECYCLES, ServiceMeta
 from .registry import get_registry
 from .resources import api_links, doc_link, owner_nodes
 

@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from ..services import ServiceMeta
+from ..core.services import ServiceMeta
 from .catalogue import lifecycle_badge
 from .registry import get_registry
 from .resources import owner_nodes

@@ -7,7 +7,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..services import ServiceMeta, discover
+from ..core.services import ServiceMeta, discover
 from .log import Subtype, warn
 
 

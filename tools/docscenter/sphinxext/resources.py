@@ -6,7 +6,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..services import ServiceMeta
+from ..core.services import ServiceMeta
 from .log import Subtype, warn
 from .registry import get_registry
 

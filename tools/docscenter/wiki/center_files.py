@@ -9,8 +9,8 @@ from pathlib import Path
 
 import tomlkit
 
-from ..center import Center
-from ..services import toml_value
+from ..core.center import Center
+from ..core.services import toml_value
 from .convert import normalise_title
 from .planning import WIKI_FOLDER, PlannedPage
 from .report import Report

@@ -22,10 +22,10 @@ from typing import Any, TypeVar
 import click
 
 from .. import rst
-from ..center import Center
+from ..core.center import Center
+from ..core.services import SLUG
 from ..errors import UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
-from ..services import SLUG
 from .center_files import service_files
 from .convert import ConvertOptions, PageRef, convert_page, normalise_title
 from .manifest import Manifest, load_manifest

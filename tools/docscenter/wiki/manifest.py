@@ -28,8 +28,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..core.services import SLUG
 from ..errors import UsageError
-from ..services import SLUG
 from .naming import RESERVED
 from .options import DEFAULT_TEMPLATES, TemplateRule
 from .titles import normalise_title

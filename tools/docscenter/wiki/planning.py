@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..center import Center
+from ..core.center import Center
 from ..errors import UsageError
 from .convert import PageRef, normalise_title
 from .manifest import Manifest
