@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.center import Center
+from ..core.provenance import split_stub
 from ..errors import UsageError
 from .convert import PageRef, normalise_title
 from .manifest import Manifest
 from .naming import page_name
 from .parsing import LITERAL_SPANS
 from .source_types import WikiPage
-from .stubs import split_stub
 
 WIKI_FOLDER = "wiki"
 

@@ -1,22 +1,17 @@
-"""Stub files: the provenance header every imported page carries, the content hash that tells
-an untouched stub from an edited one, and installing an import's files all at once."""
+"""Stub files: writing the provenance header every imported page carries (see
+:mod:`docscenter.core.provenance`), and installing an import's files all at once."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from ..core.provenance import MARKER, digest, is_pristine
 from ..files import mode_for, write_atomic
-
-# A reST comment (no "::"), so Sphinx ignores it and the reader never sees it.
-MARKER = ".. docscenter-import"
-_FIELD = re.compile(r'^   (\w+): (.*)$')
 
 
 @dataclass(frozen=True)
@@ -27,10 +22,6 @@ class Provenance:
     revision: int | None = None
     timestamp: str | None = None
     url: str | None = None
-
-
-def digest(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def _clean(value: str) -> str:
@@ -45,27 +36,6 @@ def render_stub(provenance: Provenance, body: str) -> str:
     lines = [MARKER] + [f"   {key}: {_clean(str(value))}" for key, value in fields
                         if value not in (None, "")]
     return "\n".join(lines) + "\n\n" + body
-
-
-def split_stub(text: str) -> tuple[dict[str, str], str] | None:
-    """The header fields and the body of a stub file, or None when it carries no header."""
-    if not text.startswith(MARKER + "\n"):
-        return None
-    fields: dict[str, str] = {}
-    lines = text.split("\n")
-    index = 1
-    while index < len(lines) and (match := _FIELD.match(lines[index])):
-        fields[match[1]] = match[2]
-        index += 1
-    if index >= len(lines) or lines[index] != "":
-        return None
-    return fields, "\n".join(lines[index + 1 :])
-
-
-def is_pristine(text: str) -> bool:
-    """True when ``text`` is a stub exactly as the importer wrote it (its hash still matches)."""
-    parts = split_stub(text)
-    return parts is not None and parts[0].get("sha256") == digest(parts[1])
 
 
 class StubState(Enum):
