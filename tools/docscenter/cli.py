@@ -184,7 +184,7 @@ def check(output_format: str, hook: bool) -> None:
 @reports_errors
 def status(output_format: str) -> None:
     """The documentation-status table of every service."""
-    from .status import run_status
+    from .core.status import run_status
 
     sys.exit(run_status(get_center(), output_format))
 

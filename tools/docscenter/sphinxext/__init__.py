@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .. import __version__
-from . import catalogue, conformance, glossary, header, history, registry, status
+from . import catalogue, conformance, dashboard, glossary, header, history, registry
 from .domain import DocscenterDomain
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
@@ -39,7 +39,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_domain(DocscenterDomain)
     glossary.setup_glossary(app)
     conformance.setup_conformance(app)
-    status.setup_status(app)
+    dashboard.setup_status(app)
     history.setup_history(app)
     header.setup_header(app)
     app.add_css_file("docscenter.css")

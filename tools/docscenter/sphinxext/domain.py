@@ -10,8 +10,8 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
 from .catalogue import CatalogueDirective
+from .dashboard import StatusDirective
 from .resources import ResourcesDirective
-from .status import StatusDirective
 
 
 class DocscenterDomain(Domain):

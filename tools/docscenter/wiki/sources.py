@@ -6,7 +6,7 @@ message is one line naming the file or URL.
 
 - :class:`ExportReader` streams a Special:Export dump (see :mod:`.export`);
 - :func:`read_wiki_files` reads raw ``.wiki`` files and folders;
-- :class:`ApiClient` talks to ``api.php`` (see :mod:`.api`);
+- :class:`ApiClient` talks to ``api.php`` (see :mod:`.mediawiki_client`);
 - :func:`open_source` picks one of them from a command-line argument.
 """
 
@@ -16,8 +16,8 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from .api import DEFAULT_USER_AGENT, ApiClient
 from .export import ExportReader
+from .mediawiki_client import DEFAULT_USER_AGENT, ApiClient
 from .source_types import SiteInfo, SourceError, WikiPage, redirect_target
 from .titles import normalise_title
 

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks import Report, Settings, collect, template_requirements
-from .core.center import Center
+from ..checks import Report, Settings, collect, template_requirements
+from .center import Center
 
 #: Version of the JSON output of ``docscenter status``.
 SCHEMA_VERSION = 1
@@ -41,14 +41,14 @@ class ServiceStatus:
     findings: int
 
 if TYPE_CHECKING:
-    from .vcs import Change
+    from ..vcs import Change
 
 
 def last_changes(root: Path) -> dict[str, tuple[str, str]]:
     """Service folder (relative path) -> (ISO date, author) of its latest change, from one
     VCS call; empty when the center is not under version control or the query fails."""
     try:
-        from . import vcs
+        from .. import vcs
 
         repo = vcs.detect(root)
         if repo is None:
@@ -130,7 +130,7 @@ def totals(rows: list[ServiceStatus]) -> dict[str, int]:
 
 def center_status(root: Path) -> tuple[list[ServiceStatus], dict[str, int]]:
     """Rows and totals of the center at ``root``."""
-    from .checks import read_settings
+    from ..checks import read_settings
 
     settings = read_settings(root)
     report = collect(root, settings)

@@ -1,6 +1,6 @@
 """``.. docscenter:status::`` — the documentation-status dashboard: the center's totals on
 top, then one row per service with a completeness bar. The numbers are the ones
-``docscenter status`` prints (both come from :mod:`docscenter.status`)."""
+``docscenter status`` prints (both come from :mod:`docscenter.core.status`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from ..checks import collect
-from ..status import ServiceStatus, last_changes, service_rows, summarise_changes, totals
+from ..core.status import ServiceStatus, last_changes, service_rows, summarise_changes, totals
 from .history import known_file_changes
 from .registry import get_registry
 from .resources import doc_link
