@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from docscenter.checks import scan_text
+from docscenter.core.rst_scan import scan_text
 from docscenter.wiki.stubs import Provenance, render_stub
 from helpers import REPO, add_service, run_cli, sphinx_build
 

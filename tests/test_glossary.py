@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docscenter.checks import scan_text
+from docscenter.core.rst_scan import scan_text
 from docscenter.errors import UsageError
 from docscenter.glossary_merge import merge_terms
 from helpers import add_service, run_cli, sphinx_build

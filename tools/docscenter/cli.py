@@ -7,17 +7,21 @@ or bad input, with a one-line message naming the file and what is wrong.
 from __future__ import annotations
 
 import functools
+import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
 from .core.center import Center
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .core.check import CheckReport
 
 
 class Failure(click.ClickException):
@@ -161,6 +165,21 @@ format_option = click.option(
 )
 
 
+def _show(document: dict[str, Any] | str) -> None:
+    """Print a report: JSON documents indented, text as it is."""
+    if isinstance(document, str):
+        click.echo(document)
+    else:
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _check(center: Center) -> CheckReport:
+    from .core.check import check as run_rules
+    from .indexing import scan_center
+
+    return run_rules(scan_center(center))
+
+
 @main.command()
 @center_option
 @format_option
@@ -169,13 +188,31 @@ format_option = click.option(
 @reports_errors
 def check(output_format: str, hook: bool) -> None:
     """Fast checks without a full build: template, metadata, glossary, stubs, links."""
-    from .checks import run_check
+    from .core.check import report_json, report_text
 
+    center = get_center()
     if hook:
-        from .vcs_setup import run_hook_check
+        sys.exit(_hook(center))
+    report = _check(center)
+    _show(report_json(report) if output_format == "json" else report_text(report))
+    sys.exit(1 if report.findings else 0)
 
-        sys.exit(run_hook_check(get_center()))
-    sys.exit(run_check(get_center(), output_format))
+
+def _hook(center: Center) -> int:
+    """``check --hook``: silent when the center is clean; otherwise the findings, that the
+    commit is refused and how to bypass the hook once, on stderr, and status 1."""
+    from .core.check import report_text
+    from .vcs_setup import refusal
+
+    try:
+        report = _check(center)
+        if not report.findings:
+            return 0
+        found = report_text(report)
+    except UsageError as exc:  # a center that cannot be checked: refuse too, saying why
+        found = str(exc)
+    click.echo(refusal(center, found), err=True, nl=False)
+    return 1
 
 
 @main.command()
@@ -184,9 +221,15 @@ def check(output_format: str, hook: bool) -> None:
 @reports_errors
 def status(output_format: str) -> None:
     """The documentation-status table of every service."""
-    from .core.status import run_status
+    from .core.status import service_rows, status_json, status_text, totals
+    from .indexing import service_changes
 
-    sys.exit(run_status(get_center(), output_format))
+    center = get_center()
+    report = _check(center)
+    rows = service_rows(report.index, report.services, service_changes(center))
+    total = totals(rows)
+    _show(status_json(center.root, rows, total) if output_format == "json"
+          else status_text(rows, total))
 
 
 @main.command("install-hook")

@@ -11,24 +11,24 @@ import re
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from . import rst
 from .core.center import Center
-from .core.services import SLUG, VERSION, Owner, toml_value
+from .core.services import SLUG, VERSION, Owner, WikiSource, toml_value
 from .errors import UsageError
 
 OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*(?:<(?P<email>[^<>\s]+@[^<>\s]+)>)?\s*$")
 
 
-def template_env(center_root: Path | None = None) -> jinja2.Environment:
-    """Jinja2 environment: the center's ``tools/templates`` first, then the built-in ones."""
+def template_env(templates_dir: Path | None = None) -> jinja2.Environment:
+    """Jinja2 environment: the center's own templates (``templates_dir``) first, then the
+    built-in ones."""
     loaders: list[jinja2.BaseLoader] = []
-    if center_root is not None:
-        loaders.append(jinja2.FileSystemLoader(center_root / "tools" / "templates"))
+    if templates_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(templates_dir))
     loaders.append(jinja2.PackageLoader("docscenter", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -70,12 +70,6 @@ def write_tree(files: dict[str, str], target: Path) -> None:
         raise
 
 
-@dataclass(frozen=True)
-class WikiRef:
-    title: str
-    url: str = ""
-
-
 def render_service(
     center: Center,
     name: str,
@@ -95,7 +89,7 @@ def render_service(
     for version in api_versions:
         if not VERSION.match(version):
             raise UsageError(f"API version {version!r}: expected numbers such as 1.0 or 2.1")
-    env = template_env(center.root)
+    env = template_env(center.templates_dir)
     context = {
         "name": name,
         "title": (title or name.replace("-", " ").replace("_", " ").title()).strip(),
@@ -103,7 +97,7 @@ def render_service(
         "lifecycle": lifecycle,
         "owners": [parse_owner(owner) for owner in owners],
         "api_versions": list(dict.fromkeys(api_versions)),
-        "wiki_pages": [WikiRef(page) for page in wiki_pages],
+        "wiki_pages": [WikiSource(page) for page in wiki_pages],
         "today": dt.date.today().isoformat(),
     }
     files = {
@@ -119,7 +113,8 @@ def render_service(
 
 
 def new_service(center: Center, name: str, **options: object) -> Path:
-    """Render the service template into ``services/NAME``; refuses to overwrite anything."""
+    """Render the service template into the center's services folder (``NAME``); refuses to
+    overwrite anything."""
     files = render_service(center, name, **options)  # type: ignore[arg-type]
     target = center.services_dir / name
     if target.exists():

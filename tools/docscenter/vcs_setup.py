@@ -8,8 +8,6 @@ printing the findings and how to bypass the hook once. All VCS work goes through
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sys
 from pathlib import Path
@@ -70,29 +68,17 @@ def install_hook(center: Center) -> str:
     return f"installed the commit hook in {path}: every commit now runs docscenter check"
 
 
-def run_hook_check(center: Center, kind: str | None = None) -> int:
-    """``check --hook``: silent when the center is clean; otherwise print the findings, that
-    the commit is refused and how to bypass the hook once (on stderr) and return 1.
+def refusal(center: Center, findings: str, kind: str | None = None) -> str:
+    """What the commit hook prints when it refuses a commit: the findings, that the commit is
+    refused, and how to bypass the hook once.
 
     ``kind`` ("hg" or "git") picks the bypass hint; by default, that of the repository holding
     the center.
     """
-    from .checks import run_check
-
     if kind is None:
         # hg tells its hooks which hook runs them; otherwise ask which repository this is.
         repo = None if "HG_HOOKTYPE" in os.environ else vcs.detect(center.root)
         kind = repo.kind if repo is not None else "hg"
-    output = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(output):
-            status = run_check(center, "text")
-    except UsageError as exc:  # a broken service.toml: refuse too, saying why
-        output.write(f"{exc}\n")
-        status = 2
-    if status == 0:
-        return 0
-    sys.stderr.write(output.getvalue().rstrip("\n") + "\n")
-    sys.stderr.write("docscenter: commit refused: fix the findings above and commit again\n")
-    sys.stderr.write(f"docscenter: {vcs.bypass_hint(kind)}\n")
-    return 1
+    return (findings.rstrip("\n") + "\n"
+            "docscenter: commit refused: fix the findings above and commit again\n"
+            f"docscenter: {vcs.bypass_hint(kind)}\n")

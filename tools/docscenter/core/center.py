@@ -77,6 +77,11 @@ class Center:
         return self.root / "tools"
 
     @property
+    def manifest_path(self) -> Path:
+        """The wiki import manifest (which wiki pages go to which service and page)."""
+        return self.tools_dir / "wiki.toml"
+
+    @property
     def templates_dir(self) -> Path:
         """Where a center puts its own copies of template files to override the built-in ones
         (``docscenter_templates_dir``)."""

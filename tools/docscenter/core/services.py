@@ -71,11 +71,6 @@ class ServiceMeta:
     def toml_path(self) -> Path:
         return self.path / "service.toml"
 
-    @property
-    def docname(self) -> str:
-        """Docname of the service's landing page, relative to the center root."""
-        return f"services/{self.name}/index"
-
 
 def _line_of(text: str, key: str) -> int | None:
     """The line a top-level ``key = ...`` appears on, for pointing at the field."""

@@ -1,5 +1,5 @@
 """The documentation status of every service: ``docscenter status`` and the data behind
-the ``docscenter:status`` dashboard.
+the ``docscenter:status`` dashboard, both computed from the center index.
 
 Completeness (0-100) multiplies two fractions: the template's required pages and sections
 that are present, and the service's pages that are neither untouched stubs nor hold an
@@ -8,17 +8,70 @@ that are present, and the service's pages that are neither untouched stubs nor h
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..checks import Report, Settings, collect, template_requirements
-from .center import Center
+from .findings import Finding
+from .index import CenterIndex
+from .rules.glossary import definitions
+from .rules.template import missing
+from .services import ServiceMeta
 
 #: Version of the JSON output of ``docscenter status``.
 SCHEMA_VERSION = 1
+
+
+@dataclass
+class ServiceSummary:
+    """Per-service counts for the status dashboard and the check summary."""
+
+    meta: ServiceMeta
+    pages: int = 0
+    missing_pages: int = 0
+    missing_sections: int = 0
+    stubs: list[str] = field(default_factory=list)  # still as generated/imported, in folder
+    placeholders: int = 0
+    unfinished: int = 0  # pages that are stubs or hold a placeholder
+    terms_used: list[str] = field(default_factory=list)
+    findings: int = 0
+
+
+def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str]) -> ServiceSummary:
+    summary = ServiceSummary(meta)
+    folder = index.center.service_folder(meta.name) + "/"
+    renderings = index.template.renderings.get(meta.name, {})
+    terms: set[str] = set()
+    for page in index.pages_of(meta.name):
+        local = page.path.removeprefix(folder)
+        summary.pages += 1
+        summary.placeholders += len(page.placeholders)
+        stub = page.imported_stub or renderings.get(local) == page.fingerprint
+        if stub:
+            summary.stubs.append(local)
+        summary.unfinished += stub or bool(page.placeholders)
+        terms.update(term for target, _line in page.refs
+                     if (term := defined.get(target.lower())) is not None)
+    summary.terms_used = sorted(terms, key=str.lower)
+    for gap in missing(index, meta):
+        if gap.section is None:
+            summary.missing_pages += 1
+        else:
+            summary.missing_sections += 1
+    return summary
+
+
+def summarise(index: CenterIndex, findings: Sequence[Finding]) -> dict[str, ServiceSummary]:
+    """Every service's counts, by name (``findings``: those shown, to count per service)."""
+    defined: dict[str, str] = {}
+    for term in definitions(index):  # a term's spelling is the shared glossary's
+        defined.setdefault(term.text.lower(), term.text)
+    summaries = {meta.name: _summary(index, meta, defined) for meta in index.services}
+    for finding in findings:
+        if finding.service in summaries:
+            summaries[finding.service].findings += 1
+    return summaries
 
 
 @dataclass(frozen=True)
@@ -40,77 +93,40 @@ class ServiceStatus:
     completeness: int  # percent
     findings: int
 
-if TYPE_CHECKING:
-    from ..vcs import Change
+
+def _completeness(index: CenterIndex, summary: ServiceSummary) -> int:
+    requirements = index.template.requirements
+    required = sum(1 + len(requirements.sections.get(key, ()))
+                   for _page, key in requirements.pages_for(summary.meta))
+    missing = summary.missing_pages + summary.missing_sections
+    structure = (required - missing) / required if required else 1.0
+    finished = (summary.pages - summary.unfinished) / summary.pages if summary.pages else 0.0
+    return round(100 * max(structure, 0.0) * max(finished, 0.0))
 
 
-def last_changes(root: Path) -> dict[str, tuple[str, str]]:
-    """Service folder (relative path) -> (ISO date, author) of its latest change, from one
-    VCS call; empty when the center is not under version control or the query fails."""
-    try:
-        from .. import vcs
-
-        repo = vcs.detect(root)
-        if repo is None:
-            return {}
-        return summarise_changes(root, repo.root, repo.last_changes())
-    except Exception:  # noqa: BLE001 - history is a nicety; never fail the status over it
-        return {}
-
-
-def summarise_changes(root: Path, repo_root: Path,
-                      changes: Mapping[str, Change]) -> dict[str, tuple[str, str]]:
-    """The latest change per service folder, from the last change of every file."""
-    base = root.resolve().relative_to(repo_root).as_posix()
-    prefix = "" if base == "." else base + "/"
-    latest: dict[str, tuple[str, str]] = {}
-    for path, change in changes.items():
-        if not path.startswith(prefix):
-            continue
-        parts = path[len(prefix):].split("/")
-        if len(parts) < 3:
-            continue
-        key = "/".join(parts[:2])
-        stamp = change.date.isoformat()
-        if key not in latest or stamp > latest[key][0]:
-            latest[key] = (stamp, change.author)
-    return latest
-
-
-def service_rows(root: Path, report: Report, settings: Settings | None = None,
-                 history: dict[str, tuple[str, str]] | None = None) -> list[ServiceStatus]:
-    """The dashboard rows, in service-name order."""
-    settings = settings or Settings()
-    requirements = template_requirements(root, settings)
+def service_rows(index: CenterIndex, summaries: Mapping[str, ServiceSummary],
+                 history: Mapping[str, tuple[str, str]]) -> list[ServiceStatus]:
+    """The dashboard rows, in service-name order; ``history``: service -> (ISO date, author)
+    of its latest change."""
     rows = []
-    for name, counts in sorted(report.services.items()):
-        meta = counts.meta
-        required = sum(1 + len(requirements.sections.get(key, ()))
-                       for _page, key in requirements.pages_for(meta))
-        missing = counts.missing_pages + counts.missing_sections
-        # Pages counted as unfinished: stubs, and pages with a placeholder.
-        unfinished = set(counts.stubs) | {
-            path for path, page in report.pages.items()
-            if path.startswith(f"{settings.services_dir}/{name}/") and page.placeholders
-        }
-        structure = (required - missing) / required if required else 1.0
-        finished = (counts.pages - len(unfinished)) / counts.pages if counts.pages else 0.0
-        change = (history or {}).get(f"{settings.services_dir}/{name}")
+    for name, summary in sorted(summaries.items()):
+        meta = summary.meta
+        change = history.get(name)
         rows.append(ServiceStatus(
             name=name,
             title=meta.title,
             owners=[owner.name for owner in meta.owners],
             lifecycle=meta.lifecycle,
-            pages=counts.pages,
-            missing_sections=missing,
-            stubs=len(counts.stubs),
-            placeholders=counts.placeholders,
-            terms_used=list(counts.terms_used),
+            pages=summary.pages,
+            missing_sections=summary.missing_pages + summary.missing_sections,
+            stubs=len(summary.stubs),
+            placeholders=summary.placeholders,
+            terms_used=list(summary.terms_used),
             wiki_pages=[source.title for source in meta.wiki_pages],
             last_changed=change[0][:10] if change else None,
             last_author=change[1] if change else None,
-            completeness=round(100 * max(structure, 0.0) * max(finished, 0.0)),
-            findings=sum(1 for f in report.findings if f.service == name),
+            completeness=_completeness(index, summary),
+            findings=summary.findings,
         ))
     return rows
 
@@ -126,16 +142,6 @@ def totals(rows: list[ServiceStatus]) -> dict[str, int]:
         "complete_services": sum(1 for r in rows if r.completeness == 100),
         "completeness": round(sum(r.completeness for r in rows) / len(rows)) if rows else 0,
     }
-
-
-def center_status(root: Path) -> tuple[list[ServiceStatus], dict[str, int]]:
-    """Rows and totals of the center at ``root``."""
-    from ..checks import read_settings
-
-    settings = read_settings(root)
-    report = collect(root, settings)
-    rows = service_rows(root, report, settings, last_changes(root))
-    return rows, totals(rows)
 
 
 def _bar(percent: int, width: int = 10) -> str:
@@ -177,13 +183,3 @@ def status_json(root: Path, rows: list[ServiceStatus], total: dict[str, int]) ->
         "totals": total,
         "services": [asdict(row) for row in rows],
     }
-
-
-def run_status(center: Center, output_format: str) -> int:
-    """``docscenter status``: print the table (text or JSON); always 0."""
-    rows, total = center_status(center.root)
-    if output_format == "json":
-        print(json.dumps(status_json(center.root, rows, total), indent=2, ensure_ascii=False))
-    else:
-        print(status_text(rows, total))
-    return 0

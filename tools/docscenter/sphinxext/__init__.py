@@ -7,15 +7,28 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ConfigError
 
 from .. import __version__
-from . import catalogue, conformance, dashboard, glossary, header, history, registry
+from ..core.config import ConfigError as SettingError
+from ..core.config import settings
+from . import catalogue, dashboard, findings, glossary, header, history, index, registry
 from .domain import DocscenterDomain
+from .resources import ResourcesDirective
+from .state import center_of
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 HTML_TEMPLATES = Path(__file__).parent.parent / "templates" / "html"
 STATIC = Path(__file__).parent.parent / "static"
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """``config-inited``: every ``docscenter_*`` value is checked before anything uses it."""
+    try:
+        center_of(app.srcdir, config)
+    except SettingError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def configure(app: Sphinx, config: Config) -> None:
@@ -29,16 +42,20 @@ def configure(app: Sphinx, config: Config) -> None:
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.httpdomain")
-    app.add_config_value("docscenter_services_dir", "services", "env", str)
-    app.add_config_value("docscenter_front_redirect", True, "html", bool)
-
+    for setting in settings():
+        app.add_config_value(setting.name, setting.default, setting.rebuild,  # type: ignore[arg-type]
+                             setting.types, setting.doc)
+    app.connect("config-inited", validate)
     app.connect("config-inited", configure)
     app.connect("builder-inited", registry.load_registry)
     app.connect("env-get-outdated", catalogue.outdated_catalogues)
     app.connect("env-get-updated", catalogue.rewrite_navigation)
     app.add_domain(DocscenterDomain)
+    app.add_directive_to_domain("docscenter", "catalogue", catalogue.CatalogueDirective)
+    app.add_directive_to_domain("docscenter", "resources", ResourcesDirective)
+    index.setup_index(app)
+    findings.setup_findings(app)
     glossary.setup_glossary(app)
-    conformance.setup_conformance(app)
     dashboard.setup_status(app)
     history.setup_history(app)
     header.setup_header(app)

@@ -13,6 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.services import LIFECYCLES, ServiceMeta
+from .domain import get_domain
 from .registry import get_registry
 from .resources import api_links, doc_link, owner_nodes
 
@@ -89,8 +90,6 @@ class CatalogueDirective(SphinxDirective):
         registry = get_registry(self.env)
         services = ordered(registry.services.values())
         env = self.env
-        from .domain import get_domain
-
         get_domain(env).catalogue_docs.add(env.docname)
         for meta in services:
             env.note_dependency(str(meta.toml_path))
@@ -115,8 +114,6 @@ class CatalogueDirective(SphinxDirective):
 def outdated_catalogues(app: Sphinx, env: BuildEnvironment, added: Set[str],
                         changed: Set[str], removed: Set[str]) -> list[str]:
     """Re-read the catalogue pages when a service appeared or disappeared."""
-    from .domain import get_domain
-
     domain = get_domain(env)
     names = get_registry(env).names()
     if names == domain.data["service_names"]:
@@ -128,8 +125,6 @@ def outdated_catalogues(app: Sphinx, env: BuildEnvironment, added: Set[str],
 
 def rewrite_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """When the set of services changed, every page's sidebar lists them: rewrite them all."""
-    from .domain import get_domain
-
     domain = get_domain(env)
     if getattr(domain, "navigation_changed", False):
         domain.navigation_changed = False

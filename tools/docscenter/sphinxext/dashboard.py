@@ -5,18 +5,20 @@ top, then one row per service with a completeness bar. The numbers are the ones
 from __future__ import annotations
 
 from collections.abc import Set
-from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from ..checks import collect
-from ..core.status import ServiceStatus, last_changes, service_rows, summarise_changes, totals
-from .history import known_file_changes
+from ..core.check import check
+from ..core.status import ServiceStatus, service_rows, totals
+from ..indexing import service_changes, summarise_changes
+from .domain import get_domain
 from .registry import get_registry
 from .resources import doc_link
+from .state import BuildState, build_state
 
 # Short headings keep the eleven columns on a laptop screen; the page's text explains them.
 HEADERS = ["Service", "Complete", "Lifecycle", "Owners", "Pages", "Missing", "Stubs",
@@ -92,48 +94,66 @@ def _totals(total: dict[str, int]) -> nodes.container:
     return tiles
 
 
+class dashboard(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes so
+    """Where the dashboard goes; filled in once every document is read (:class:`Fill`)."""
+
+
 class StatusDirective(SphinxDirective):
     """The dashboard; the page is re-read whenever any document or service changes."""
 
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        from .conformance import settings_from
-        from .domain import get_domain
-
         get_domain(self.env).data["status_docs"].add(self.env.docname)
-        registry = get_registry(self.env)
-        root = Path(self.env.srcdir)
-        settings = settings_from(self.config)
-        for meta in registry.services.values():
+        for meta in get_registry(self.env).services.values():
             self.env.note_dependency(str(meta.toml_path))
-        report = collect(root, settings)
-        known = known_file_changes(root)  # the build's one VCS call, when it made it
-        if known is None:
-            history = last_changes(root)
-        elif known[0] is None:
-            history = {}
-        else:
-            history = summarise_changes(root, known[0], known[1])
-        rows = service_rows(root, report, settings, history)
-        if not rows:
-            return [nodes.paragraph(text="No services yet: add one with "
-                                    "“docscenter new-service NAME”.")]
-        table_rows = [_row(row, f"{registry.prefix}{row.name}/index", self.env.docname)
-                      for row in rows]
-        return [_totals(totals(rows)), _table(table_rows)]
+        return [dashboard()]
+
+
+def _history(state: BuildState) -> dict[str, tuple[str, str]]:
+    """Each service's latest change: from the build's one VCS call when it made it."""
+    if state.history is None:
+        return service_changes(state.center)
+    if state.history.root is None:
+        return {}
+    return summarise_changes(state.center, state.history.root, state.history.by_file)
+
+
+def dashboard_nodes(state: BuildState, refdoc: str) -> list[nodes.Node]:
+    """The totals and the table, from the build's index."""
+    assert state.index is not None
+    report = check(state.index)
+    rows = service_rows(state.index, report.services, _history(state))
+    if not rows:
+        return [nodes.paragraph(text="No services yet: add one with "
+                                "“docscenter new-service NAME”.")]
+    prefix = state.registry.prefix
+    table_rows = [_row(row, f"{prefix}{row.name}/index", refdoc) for row in rows]
+    return [_totals(totals(rows)), _table(table_rows)]
+
+
+class Fill(SphinxPostTransform):
+    """Put the dashboard in place before references are resolved (its service links are
+    checked and resolved by Sphinx like any other)."""
+
+    default_priority = 5  # before ReferencesResolver (10)
+
+    def run(self, **kwargs: object) -> None:
+        for node in list(self.document.findall(dashboard)):
+            node.replace_self(dashboard_nodes(build_state(self.env), self.env.docname))
 
 
 def outdated_status(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
                     removed: Set[str]) -> list[str]:
     """``env-get-outdated``: any change anywhere may change the dashboard's numbers."""
-    from .domain import get_domain
-
     if not (added or changed or removed):
         return []
     return sorted(get_domain(env).data["status_docs"] - set(changed) - set(removed))
 
 
 def setup_status(app: Sphinx) -> None:
-    """Register this component with Sphinx (the directive lives in the docscenter domain)."""
+    """Register this component with Sphinx."""
+    app.add_node(dashboard)
+    app.add_directive_to_domain("docscenter", "status", StatusDirective)
+    app.add_post_transform(Fill)
     app.connect("env-get-outdated", outdated_status)

@@ -1,57 +1,71 @@
-"""The ``docscenter`` domain: holds the directives (``docscenter:resources`` ...) and the
-per-document data the extension keeps in the environment (merged after parallel reads)."""
+"""The ``docscenter`` domain: the namespace of the directives (``docscenter:resources`` ...,
+each registered by its component) and the per-document data the extension keeps in the
+environment (merged after parallel reads)."""
 
 from __future__ import annotations
 
-from collections.abc import Set
-from typing import Any
+from collections.abc import Iterable, Set
+from typing import Any, ClassVar
 
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-from .catalogue import CatalogueDirective
-from .dashboard import StatusDirective
-from .resources import ResourcesDirective
+from ..core.index import PageFacts
+
+NAME = "docscenter"
 
 
 class DocscenterDomain(Domain):
-    name = "docscenter"
+    name = NAME
     label = "docscenter"
-    directives = {
-        "resources": ResourcesDirective,
-        "catalogue": CatalogueDirective,
-        "status": StatusDirective,
-    }
-    initial_data: dict[str, Any] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         "catalogue_docs": set(),  # documents showing the catalogue
         "service_names": (),  # services known when the catalogue was last read
         "status_docs": set(),  # documents showing the status dashboard
-        "term_defs": {},  # docname -> [(glossary term, line)]
-        "term_refs": {},  # docname -> [(:term: target, line)]
+        "pages": {},  # docname -> PageFacts: what the rules look at (see sphinxext.index)
         "backlinks": {},  # docname -> the glossary cross-references it was last written with
     }
+    #: Set when the set of services changed: every page's navigation is written again.
+    navigation_changed = False
 
     @property
     def catalogue_docs(self) -> set[str]:
-        return self.data["catalogue_docs"]
+        docs: set[str] = self.data["catalogue_docs"]
+        return docs
+
+    @property
+    def pages(self) -> dict[str, PageFacts]:
+        """What each document holds that the rules look at, by docname."""
+        pages: dict[str, PageFacts] = self.data["pages"]
+        return pages
 
     def clear_doc(self, docname: str) -> None:
         self.catalogue_docs.discard(docname)
         self.data["status_docs"].discard(docname)
-        self.data["term_defs"].pop(docname, None)
-        self.data["term_refs"].pop(docname, None)
+        self.pages.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         self.catalogue_docs.update(otherdata["catalogue_docs"] & set(docnames))
         self.data["status_docs"].update(otherdata["status_docs"] & set(docnames))
-        for key in ("term_defs", "term_refs"):
-            self.data[key].update(
-                (doc, refs) for doc, refs in otherdata[key].items() if doc in docnames
-            )
+        self.pages.update((doc, facts) for doc, facts in otherdata["pages"].items()
+                          if doc in docnames)
 
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:  # nothing to resolve
-        return []
+    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
+                         target: str, node: pending_xref, contnode: Element,
+                         ) -> list[tuple[str, Element]]:
+        return []  # nothing to resolve
 
 
 def get_domain(env: BuildEnvironment) -> DocscenterDomain:
-    return env.domains["docscenter"]  # type: ignore[return-value]
+    domain = env.domains[NAME]
+    assert isinstance(domain, DocscenterDomain)
+    return domain
+
+
+def docnames_with(env: BuildEnvironment, key: str) -> Iterable[str]:
+    """The documents listed under ``key`` in the domain's data (``status_docs`` ...)."""
+    docs: set[str] = get_domain(env).data[key]
+    return docs

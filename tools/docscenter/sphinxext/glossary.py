@@ -2,9 +2,9 @@
 unused terms; glossaries outside ``source/glossary``) and its cross-references: "Used by"
 under each term, "Glossary terms used" on each service's landing page.
 
-Term definitions and ``:term:`` references are collected per document at ``doctree-read``
-(so parallel reads merge them), judged once per build at ``env-check-consistency`` with the
-same rules ``docscenter check`` applies, and rendered into the output at ``doctree-resolved``.
+Term definitions and ``:term:`` references are the index's (see :mod:`.index`), judged by the
+same rules ``docscenter check`` applies (see :mod:`.findings`), and rendered into the output at
+``doctree-resolved``.
 """
 
 from __future__ import annotations
@@ -17,70 +17,15 @@ from sphinx.application import Sphinx
 from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 
-from ..checks import GLOSSARY_DOC, TermDef, TermRef, glossary_findings
+from ..core.findings import Subtype
+from ..core.rules import undefined_term as undefined_term_rule
 from .domain import get_domain
-from .log import Subtype, warn
+from .log import warn
 from .registry import get_registry
-
-
-def _line(node: nodes.Node) -> int | None:
-    while node is not None:
-        if node.line:
-            return node.line
-        node = node.parent
-    return None
 
 
 def _term_text(term: nodes.term) -> str:
     return " ".join(term.astext().split())
-
-
-def collect_terms(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: note the document's glossary terms and ``:term:`` references."""
-    domain = get_domain(app.env)
-    docname = app.env.docname
-    defs = [(_term_text(term), term.line)
-            for glossary in doctree.findall(addnodes.glossary)
-            for term in glossary.findall(nodes.term)]
-    refs = [(" ".join(node["reftarget"].split()), _line(node))
-            for node in doctree.findall(addnodes.pending_xref)
-            if node.get("refdomain") == "std" and node.get("reftype") == "term"]
-    if defs:
-        domain.data["term_defs"][docname] = defs
-    if refs:
-        domain.data["term_refs"][docname] = refs
-
-
-def _gathered(env: BuildEnvironment) -> tuple[list[TermDef], list[TermRef], dict[str, str]]:
-    """Definitions and references of the whole build, with path -> docname."""
-    registry = get_registry(env)
-    data = get_domain(env).data
-    docs: dict[str, str] = {}
-
-    def path(docname: str) -> str:
-        relative = env.doc2path(docname, False).as_posix()
-        docs[relative] = docname
-        return relative
-
-    def service(docname: str) -> str | None:
-        meta = registry.service_of(docname)
-        return meta.name if meta else None
-
-    definitions = [TermDef(term, path(doc), line, service(doc))
-                   for doc, terms in sorted(data["term_defs"].items()) for term, line in terms]
-    references = [TermRef(target, path(doc), line, service(doc))
-                  for doc, refs in sorted(data["term_refs"].items()) for target, line in refs]
-    return definitions, references, docs
-
-
-def check_glossary(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-check-consistency``: report the glossary findings once per build. Undefined
-    terms are reported when Sphinx fails to resolve them (see :func:`undefined_term`)."""
-    definitions, references, docs = _gathered(env)
-    glossary = env.doc2path(GLOSSARY_DOC, False).as_posix()
-    for finding in glossary_findings(definitions, references, glossary, undefined=False):
-        warn(Subtype(finding.subtype), finding.message,
-             (docs.get(finding.path, finding.path), finding.line))
 
 
 def undefined_term(app: Sphinx, domain: Domain, node: addnodes.pending_xref) -> bool | None:
@@ -88,7 +33,8 @@ def undefined_term(app: Sphinx, domain: Domain, node: addnodes.pending_xref) -> 
     docscenter subtype, instead of Sphinx's own "term not in glossary"."""
     if domain is None or domain.name != "std" or node.get("reftype") != "term":
         return None
-    warn(Subtype.undefined_term, f"term {node['reftarget']!r} is not in the glossary", node)
+    target = " ".join(node["reftarget"].split())
+    warn(Subtype.undefined_term, undefined_term_rule.message(target), node)
     return True
 
 
@@ -98,20 +44,21 @@ def backlinks(env: BuildEnvironment) -> dict[str, Any]:
     """What each page's cross-references should show now: for each document defining terms,
     term -> the services using it; for each service landing page, the terms it uses."""
     registry = get_registry(env)
-    data = get_domain(env).data
-    defined = {term.lower(): term for terms in data["term_defs"].values() for term, _ in terms}
+    pages = get_domain(env).pages
+    defined = {term.lower(): term for facts in pages.values() for term, _ in facts.terms}
     used_by: dict[str, set[str]] = {}
-    for docname, refs in data["term_refs"].items():
+    for docname, facts in pages.items():
         meta = registry.service_of(docname)
         if meta is None:
             continue
-        for target, _line in refs:
+        for target, _line in facts.refs:
             if target.lower() in defined:
                 used_by.setdefault(target.lower(), set()).add(meta.name)
     result: dict[str, Any] = {}
-    for docname, terms in data["term_defs"].items():
-        result[docname] = {term.lower(): sorted(used_by.get(term.lower(), ()))
-                           for term, _ in terms}
+    for docname, facts in pages.items():
+        if facts.terms:
+            result[docname] = {term.lower(): sorted(used_by.get(term.lower(), ()))
+                               for term, _ in facts.terms}
     for meta in registry.services.values():
         landing = registry.prefix + meta.name + "/index"
         result[landing] = sorted({defined[key] for key, names in used_by.items()
@@ -140,8 +87,8 @@ def insert_backlinks(app: Sphinx, doctree: nodes.document, docname: str) -> None
     """``doctree-resolved``: "Used by" under terms, "Glossary terms used" on landing pages."""
     env = app.env
     registry = get_registry(env)
-    data = get_domain(env).data
-    if docname in data["term_defs"]:
+    facts = get_domain(env).pages.get(docname)
+    if facts is not None and facts.terms:
         current = backlinks(env).get(docname, {})
         for item in doctree.findall(nodes.definition_list_item):
             terms = [_term_text(t) for t in item.children if isinstance(t, nodes.term)]
@@ -180,9 +127,8 @@ def insert_backlinks(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 
 def setup_glossary(app: Sphinx) -> None:
-    """Register this component with Sphinx."""
-    app.connect("doctree-read", collect_terms)
-    app.connect("env-check-consistency", check_glossary)
+    """Register this component with Sphinx (its findings come from the rules, see
+    sphinxext.findings)."""
     app.connect("warn-missing-reference", undefined_term)
     app.connect("env-get-updated", outdated_backlinks)
     app.connect("doctree-resolved", insert_backlinks)

@@ -16,6 +16,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..core.services import ServiceMeta
 from .catalogue import lifecycle_badge
+from .domain import get_domain
 from .registry import get_registry
 from .resources import owner_nodes
 
@@ -24,7 +25,10 @@ FAVICON = Path(__file__).parent.parent / "static" / "docscenter-favicon.svg"
 DATA_KEY = "service_headers"
 
 
-def fingerprint(meta: ServiceMeta) -> tuple:
+Fingerprint = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def fingerprint(meta: ServiceMeta) -> Fingerprint:
     """What the header shows; a change means the service's pages must be rewritten."""
     return (meta.title, meta.lifecycle, tuple((o.name, o.email) for o in meta.owners))
 
@@ -67,10 +71,8 @@ def add_header(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def outdated_headers(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: the pages of every service whose header content changed."""
-    from .domain import get_domain
-
     registry = get_registry(env)
-    known: dict[str, tuple] = get_domain(env).data.setdefault(DATA_KEY, {})
+    known: dict[str, Fingerprint] = get_domain(env).data.setdefault(DATA_KEY, {})
     current = {name: fingerprint(meta) for name, meta in registry.services.items()}
     changed = {name for name, value in current.items() if known.get(name, value) != value}
     known.clear()

@@ -23,7 +23,6 @@ were last written with.
 from __future__ import annotations
 
 import html
-import weakref
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,8 +32,11 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from .. import vcs
+from ..core.findings import Subtype
 from ..vcs import Change
-from .log import Subtype, warn
+from .domain import get_domain
+from .log import warn
+from .state import app_state
 
 #: Key, in the docscenter domain's data, of the change each page was last written with.
 DATA_KEY = "page_history"
@@ -43,7 +45,7 @@ LINKS = ("history", "source")
 WEB_KEYS = (*LINKS, "changeset")
 
 
-class _PageHistory:
+class PageHistory:
     """What one build knows: each repository file's last change, and which file each page is."""
 
     def __init__(self, app: Sphinx) -> None:
@@ -85,17 +87,13 @@ def _shallow(repo: vcs.Repo) -> bool:
     return repo.kind == "git" and (repo.root / ".git" / "shallow").exists()
 
 
-# One history per application object (one build), shared by every page; forked parallel
-# writers inherit it.
-_histories: weakref.WeakKeyDictionary[Sphinx, _PageHistory] = weakref.WeakKeyDictionary()
-
-
-def _history(app: Sphinx) -> _PageHistory:
-    history = _histories.get(app)
-    if history is None:
-        history = _histories[app] = _PageHistory(app)
-        history.map_pages(app.env)
-    return history
+def page_history(app: Sphinx) -> PageHistory:
+    """The build's page history, asked of the repository on first use."""
+    state = app_state(app)
+    if state.history is None:
+        state.history = PageHistory(app)
+        state.history.map_pages(app.env)
+    return state.history
 
 
 def load_history(app: Sphinx) -> None:
@@ -103,35 +101,7 @@ def load_history(app: Sphinx) -> None:
     (forked later) share the answer instead of asking again. HTML builders only: the others
     never show it."""
     if app.builder.format == "html":
-        _history(app)
-
-
-def file_changes(app: Sphinx) -> tuple[Path | None, dict[str, Change]]:
-    """The repository root and the last change of every file in it (POSIX path relative to
-    that root), from the build's one history command; ``(None, {})`` outside a repository.
-
-    For components that summarise history by folder (the status dashboard).
-    """
-    history = _history(app)
-    return history.root, history.by_file
-
-
-def known_file_changes(srcdir: str | Path) -> tuple[Path | None, dict[str, Change]] | None:
-    """What the current build of the center at ``srcdir`` already asked the repository, or
-    None when no HTML build asked it (then the caller asks itself)."""
-    for app, history in list(_histories.items()):
-        if Path(app.srcdir) == Path(srcdir):
-            return history.root, history.by_file
-    return None
-
-
-def page_changes(app: Sphinx) -> dict[str, Change]:
-    """The last committed change of each page (docname -> Change) in this build.
-
-    Pages never committed, or all pages when the center is in no repository, are absent.
-    The repository is asked once per build; other components may call this freely.
-    """
-    return {doc: change for doc, (change, _path) in _history(app).pages.items()}
+        page_history(app)
 
 
 def _fingerprint(change: Change | None) -> tuple[str, str, str] | None:
@@ -141,11 +111,9 @@ def _fingerprint(change: Change | None) -> tuple[str, str, str] | None:
 def outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-get-updated``: pages whose last change differs from the one they were written
     with (HTML builders only: others never show it, and need no VCS call)."""
-    from .domain import get_domain
-
     if app.builder.format != "html":
         return []
-    history = _history(app)
+    history = page_history(app)
     history.map_pages(env)  # documents added or removed since the history was loaded
     known: dict[str, Any] = get_domain(env).data.setdefault(DATA_KEY, {})
     current = {doc: _fingerprint(history.pages.get(doc, (None, ""))[0])
@@ -188,7 +156,7 @@ def add_history(app: Sphinx, pagename: str, templatename: str, context: dict[str
     """``html-page-context``: append the last-change line to the body of a source page."""
     if doctree is None or "body" not in context:
         return
-    found = _history(app).pages.get(pagename)
+    found = page_history(app).pages.get(pagename)
     if found is None:
         return
     change, path = found
@@ -197,15 +165,9 @@ def add_history(app: Sphinx, pagename: str, templatename: str, context: dict[str
 
 def check_config(app: Sphinx, config: Config) -> None:
     """``config-inited``: an unknown key or placeholder in ``docscenter_vcs_web`` is a warning
-    naming it, and that link is left out."""
-    web = config.docscenter_vcs_web
-    if not isinstance(web, dict):
-        warn(Subtype.vcs, "docscenter_vcs_web: expected a dict such as "
-             '{"history": "https://hg.example.org/center/log/tip/{path}"}')
-        config.docscenter_vcs_web = {}
-        return
+    naming it, and that link is left out (its type is checked with the other settings)."""
     valid = {}
-    for key, template in web.items():
+    for key, template in config.docscenter_vcs_web.items():
         if key not in WEB_KEYS:
             warn(Subtype.vcs, f"docscenter_vcs_web: unknown key {key!r} "
                  f"(expected {', '.join(WEB_KEYS)})")
@@ -222,8 +184,6 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 def setup_history(app: Sphinx) -> None:
     """Register the page history with Sphinx."""
-    app.add_config_value("docscenter_vcs_web", {}, "html", dict)
-    app.add_config_value("docscenter_page_history", True, "html", bool)
     app.connect("config-inited", check_config)
     app.connect("builder-inited", load_history)
     app.connect("env-get-updated", outdated_pages)

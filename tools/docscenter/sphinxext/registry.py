@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..core.services import ServiceMeta, discover
-from .log import Subtype, warn
+from ..core.services import ServiceMeta
+from ..indexing import template_facts
+from .state import BuildState, build_state, center_of, start
 
 
 class Registry:
@@ -29,26 +28,19 @@ class Registry:
         return tuple(sorted(self.services))
 
 
-# One registry per center being built, keyed by source folder. A module global rather than an
-# attribute of the environment: it is rebuilt from service.toml on every build, never pickled,
-# and forked parallel readers inherit it.
-_REGISTRIES: dict[str, Registry] = {}
-
-
 def get_registry(env: BuildEnvironment) -> Registry:
-    return _REGISTRIES[str(env.srcdir)]
+    """The services of the build ``env`` belongs to."""
+    return build_state(env).registry
 
 
 def load_registry(app: Sphinx) -> None:
-    """``builder-inited``: discover services and report malformed metadata."""
-    services_dir = Path(app.srcdir) / app.config.docscenter_services_dir
-    services = discover(services_dir)
-    _REGISTRIES[str(app.srcdir)] = Registry(services, app.config.docscenter_services_dir)
+    """``builder-inited``: discover services, and start the build's state with them."""
+    center = center_of(app.srcdir, app.config)
+    services = center.services()
+    registry = Registry(services, center.config.services_dir)
+    start(app.env, BuildState(center, registry, template_facts(center, services)))
     # Group the routing table per service and API version: paths are /<service>/<X.Y>/...
     ignored = list(app.config.http_index_ignore_prefixes)
     app.config.http_index_ignore_prefixes = ignored + [
         f"/{meta.name}" for meta in services if f"/{meta.name}" not in ignored
     ]
-    for meta in services:
-        for problem in meta.problems:
-            warn(Subtype.service_toml, f"{problem.field}: {problem.message}", problem.location)

@@ -6,8 +6,9 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from ..core.findings import Subtype
 from ..core.services import ServiceMeta
-from .log import Subtype, warn
+from .log import warn
 from .registry import get_registry
 
 

@@ -1,0 +1,71 @@
+"""What one build knows beyond Sphinx's own environment: the center and its configuration,
+the services, the template's facts, the page history and, once every document is read, the
+center index.
+
+It lives on the environment (as MyST keeps its configuration there), is made afresh at every
+``builder-inited`` and is never pickled: forked parallel readers and writers inherit it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+
+from ..core.center import Center
+from ..core.config import CenterConfig, settings
+from ..core.index import CenterIndex, TemplateFacts
+
+if TYPE_CHECKING:
+    from .history import PageHistory
+    from .registry import Registry
+
+ATTRIBUTE = "docscenter_build"
+
+
+def center_of(srcdir: str | Path, config: Config) -> Center:
+    """The center being built, configured from the Sphinx configuration."""
+    values = {setting.name: config[setting.name] for setting in settings()}
+    suffixes = list(config.source_suffix) or [".rst"]
+    return Center(Path(srcdir), CenterConfig.from_values(values), suffixes[0],
+                  tuple(config.suppress_warnings))
+
+
+@dataclass
+class BuildState:
+    """The per-build state; see the module documentation."""
+
+    center: Center
+    registry: Registry
+    template: TemplateFacts
+    history: PageHistory | None = None
+    index: CenterIndex | None = None
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        return (_not_kept, ())  # the next build makes its own
+
+
+def _not_kept() -> None:
+    return None
+
+
+def start(env: BuildEnvironment, state: BuildState) -> None:
+    """Make ``state`` the state of the build that ``env`` belongs to."""
+    setattr(env, ATTRIBUTE, state)
+
+
+def build_state(env: BuildEnvironment) -> BuildState:
+    """The state of the build ``env`` belongs to (made at ``builder-inited``)."""
+    state = getattr(env, ATTRIBUTE, None)
+    if not isinstance(state, BuildState):
+        raise RuntimeError("docscenter: no build state (builder-inited has not run)")
+    return state
+
+
+def app_state(app: Sphinx) -> BuildState:
+    """The state of ``app``'s build."""
+    return build_state(app.env)
