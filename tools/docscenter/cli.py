@@ -6,6 +6,7 @@ or bad input, with a one-line message naming the file and what is wrong.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import subprocess
@@ -21,6 +22,8 @@ from .core.center import Center
 from .errors import UsageError
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar as ClickProgressBar
+
     from .core.check import CheckReport
 
 
@@ -260,8 +263,36 @@ def install_hook() -> None:
 @click.option("--force", is_flag=True, help="Overwrite stubs that were edited since import.")
 @format_option
 @reports_errors
-def import_wiki(**options: Any) -> None:
+def import_wiki(output_format: str, **options: Any) -> None:
     """Import MediaWiki pages (Special:Export XML, .wiki files, or an api.php URL) as stubs."""
-    from .wiki.importer import run_import
+    from .wiki.importer import ImportRequest
+    from .wiki.importer import import_wiki as run
+    from .wiki.report import report_json, report_text
 
-    sys.exit(run_import(get_center(), **options))
+    center = get_center()
+    with ProgressBar("converting") as bar:
+        report = run(center, ImportRequest(**options), bar.update)
+    _show(report_json(report) if output_format == "json" else report_text(report))
+
+
+class ProgressBar:
+    """click's progress bar behind a ``progress(done, total)`` callback, on stderr; shown on a
+    terminal, for 20 items or more."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._stack = contextlib.ExitStack()
+        self._bar: ClickProgressBar[int] | None = None
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = self._stack.enter_context(click.progressbar(
+                length=total, label=self.label, file=sys.stderr,
+                hidden=total < 20 or not sys.stderr.isatty()))
+        self._bar.update(done - self._bar.pos)
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 
@@ -38,18 +39,21 @@ def service_files(center: Center, report: Report) -> dict[Path, str]:
             entry_name = None
         landing = folder / "index.rst"
         wanted = [entry_name] if entry_name else []
-        wanted += [p.docname.split("/", 2)[2] for p in plans if p.path.parent == folder]
+        wanted += [p.page for p in plans if p.path.parent == folder]
         updated = add_to_toctree(landing.read_text(encoding="utf-8"), wanted)
         if updated is not None:
             files[landing] = updated
     return files
 
 
-def _wanted_entries(text: str, plans: list[PlannedPage]) -> tuple[list[dict], list[dict]]:
+Entry = dict[str, Any]  # one [[wiki_pages]] table
+
+
+def _wanted_entries(text: str, plans: list[PlannedPage]) -> tuple[list[Entry], list[Entry]]:
     """The existing ``wiki_pages`` entries updated from ``plans``, and the new ones."""
-    entries = tomllib.loads(text).get("wiki_pages", [])
+    entries: list[Entry] = tomllib.loads(text).get("wiki_pages", [])
     by_title = {normalise_title(str(e.get("title", ""))): e for e in entries}
-    added: list[dict] = []
+    added: list[Entry] = []
     for plan in plans:
         entry = by_title.get(normalise_title(plan.title))
         if entry is None:
@@ -60,7 +64,7 @@ def _wanted_entries(text: str, plans: list[PlannedPage]) -> tuple[list[dict], li
             entry["url"] = plan.url
         if plan.revision is not None:
             entry["revision"] = plan.revision
-        entry["page"] = plan.docname.split("/", 2)[2]
+        entry["page"] = plan.page
     return entries, added
 
 
@@ -125,7 +129,7 @@ def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
     return _update_with_tomlkit(text, entries + added)
 
 
-def _update_with_tomlkit(text: str, entries: list[dict]) -> str:
+def _update_with_tomlkit(text: str, entries: list[Entry]) -> str:
     """The slow, general way: ``wiki_pages`` rewritten as an array of tables."""
     document = tomlkit.parse(text)
     document.pop("wiki_pages", None)

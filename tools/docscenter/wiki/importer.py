@@ -3,23 +3,20 @@
 Two passes over the sources: the first decides where every page goes (so links between
 imported pages can become internal references), the second converts pages on every core and
 stages the stubs; only when everything succeeded are the stubs moved into place, so a failed
-import leaves the center as it was.
+import leaves the center as it was. :func:`import_wiki` returns a :class:`.report.Report`;
+showing progress and the report is the command line's business.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-
-import click
 
 from .. import rst
 from ..core.center import Center
@@ -29,11 +26,11 @@ from ..glossary_merge import glossary_spellings, merge_terms
 from .center_files import service_files
 from .convert import ConvertOptions, PageRef, convert_page, normalise_title
 from .manifest import Manifest, load_manifest
-from .planning import PlannedPage, Planner, follow_redirects
+from .planning import PlannedPage, Planner, plan_import
 from .pool import TimedOut, run_bounded
-from .report import WRITES, Report, commit_message, report_json, report_text
-from .source_types import SourceError, WikiPage, redirect_target
-from .sources import open_source
+from .report import WRITES, PageResult, Report, commit_message
+from .source_pages import SourcePages
+from .source_types import WikiPage
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
@@ -147,164 +144,142 @@ def _sources(center: Center, manifest: Manifest, given: tuple[str, ...]) -> list
                      "URL) or list sources in the manifest's [wiki] sources")
 
 
-def _open(spec: str, manifest: Manifest, pages: tuple[str, ...], prefix: str | None):
-    try:
-        return open_source(spec, pages=pages, prefix=prefix, title_prefix=manifest.title_prefix)
-    except SourceError as exc:
-        raise UsageError(str(exc)) from None
+Progress = Callable[[int, int], None]  # (pages done, pages in all), after each page
 
 
-CACHE_BUDGET = 8 * 1024 * 1024  # characters of wikitext kept in memory between the passes
+def _quiet(done: int, total: int) -> None:
+    """No progress shown."""
 
 
-class SourcePages:
-    """The pages of every source, readable twice (one pass each). URLs are fetched once and
-    kept in memory; files are kept too while they are small, and read again when they are
-    not (a huge dump). The wiki's article path is noted from the first source that gives it."""
+@dataclass(frozen=True)
+class ImportRequest:
+    """What ``import-wiki`` was asked to do (its options)."""
 
-    def __init__(self, specs: list[str], manifest: Manifest, pages: tuple[str, ...],
-                 prefix: str | None) -> None:
-        self.specs, self.manifest, self.pages, self.prefix = specs, manifest, pages, prefix
-        self.article_path: str | None = None
-        self._cache: dict[str, list[WikiPage]] = {}
-
-    def __iter__(self) -> Iterator[WikiPage]:
-        try:
-            for spec in self.specs:
-                if spec in self._cache:
-                    yield from self._cache[spec]
-                    continue
-                stream, site = _open(spec, self.manifest, self.pages, self.prefix)
-                if self.article_path is None and site is not None:
-                    self.article_path = site.article_path
-                remote = spec.startswith(("http://", "https://"))
-                kept: list[WikiPage] | None = []
-                size = 0
-                for page in stream:
-                    if kept is not None:
-                        kept.append(page)
-                        size += len(page.text)
-                        if size > CACHE_BUDGET and not remote:
-                            kept = None
-                    yield page
-                if kept is not None:
-                    self._cache[spec] = kept
-        except SourceError as exc:
-            raise UsageError(str(exc)) from None
+    sources: tuple[str, ...] = ()
+    service: str | None = None
+    manifest: Path | None = None
+    wiki_url: str | None = None
+    pages: tuple[str, ...] = ()
+    prefix: str | None = None
+    glossary: bool = False
+    commit: bool = False
+    dry_run: bool = False
+    force: bool = False
 
 
-def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
-               manifest: Path | None, wiki_url: str | None, pages: tuple[str, ...],
-               prefix: str | None, glossary: bool, commit: bool, dry_run: bool, force: bool,
-               output_format: str) -> int:
-    """The import-wiki command; returns the exit status."""
-    manifest_path = manifest or (center.tools_dir / "wiki.toml")
-    loaded = load_manifest(manifest_path) if (manifest or manifest_path.exists()) else Manifest()
-    if service is not None and not SLUG.match(service):
-        raise UsageError(f"--service {service!r}: not a service name")
-    if service is None and not loaded.rules:
+def _load_manifest(center: Center, request: ImportRequest) -> Manifest:
+    path = request.manifest or center.manifest_path
+    loaded = load_manifest(path) if (request.manifest or path.exists()) else Manifest()
+    if request.service is not None and not SLUG.match(request.service):
+        raise UsageError(f"--service {request.service!r}: not a service name")
+    if request.service is None and not loaded.rules:
         raise UsageError("import-wiki: say where pages go: --service NAME or a manifest with "
                          "[[pages]] entries (tools/wiki.toml)")
-    specs = _sources(center, loaded, sources)
-    source_pages = SourcePages(specs, loaded, pages, prefix)
+    return loaded
 
-    report = Report(dry_run=dry_run)
-    planner = Planner(center, loaded, service)
-    planned: dict[str, PlannedPage] = {}
-    for page in source_pages:
-        title = normalise_title(page.title)
-        target = page.redirect or redirect_target(page.text)
-        if target:
-            report.redirects[page.title] = target
-            continue
-        plan = planner.plan(page)
-        if plan is None:
-            report.unassigned.append(page.title)
-            continue
-        planned[title] = plan
-    base_url = wiki_url or loaded.wiki_url or source_pages.article_path
-    for plan in planned.values():
-        if plan.url is None and base_url:
-            plan.url = base_url.replace("$1", plan.title.replace(" ", "_"))
-    refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
-    for source, target in report.redirects.items():
-        resolved = follow_redirects(target, report.redirects, refs)
-        if resolved is not None:
-            refs[normalise_title(source)] = resolved
-    report.pages = sorted(planned.values(), key=lambda p: (p.service, str(p.path)))
 
+def import_wiki(center: Center, request: ImportRequest, progress: Progress = _quiet) -> Report:
+    """Import wiki pages as stubs: plan, convert every page, then install the stubs and the
+    center files they change all at once (nothing when ``dry_run``). Bad input raises
+    UsageError and leaves the center as it was; ``progress`` hears of every page converted."""
+    manifest = _load_manifest(center, request)
+    source_pages = SourcePages(_sources(center, manifest, request.sources), manifest,
+                               request.pages, request.prefix)
+    plan = plan_import(source_pages, Planner(center, manifest, request.service),
+                       lambda: request.wiki_url or manifest.wiki_url or source_pages.article_path)
+    report = Report(plan, dry_run=request.dry_run)
     timeout = page_timeout()
-    if commit and not dry_run:
-        _refuse_dirty(center, [p.path for p in report.pages])
+    if request.commit and not request.dry_run:
+        _refuse_dirty(center, [p.path for p in plan.pages])
 
     global _SHARED
-    spellings = glossary_spellings(center.source_dir / "glossary.rst") if glossary else None
-    _SHARED = _Shared(refs, base_url, dict(loaded.templates), spellings)
+    spellings = glossary_spellings(center.root / center.glossary_path) \
+        if request.glossary else None
+    _SHARED = _Shared(dict(plan.refs), plan.base_url, dict(manifest.templates), spellings)
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
-        # Stubs go to the staging folder as they are converted (memory stays flat however
-        # large the dump) and move into the center only once every page has succeeded.
-        staged: dict[Path, Path] = {}
-
-        def task_of(page: WikiPage) -> _Task:
-            plan = planned[normalise_title(page.title)]
-            target = None if dry_run else staging / f"{len(staged)}.rst"
-            if target is not None:
-                staged[plan.path] = target
-            return _Task(page.title, page.text, plan.label, plan.service,
-                         Provenance(plan.title, plan.revision, plan.timestamp, plan.url),
-                         plan.path, target, force)
-
-        tasks = largest_first((task_of(p) for p in source_pages
-                               if normalise_title(p.title) in planned),
-                              size=lambda task: len(task.text))
-        with click.progressbar(length=len(planned), label="converting", file=sys.stderr,
-                               hidden=len(planned) < 20 or not sys.stderr.isatty()) as bar:
-            for task, result in run_bounded(_convert, tasks, timeout=timeout):
-                plan = planned[normalise_title(task.title)]
-                if isinstance(result, TimedOut):
-                    report.timed_out.append(plan.title)
-                    text = render_stub(task.provenance,
-                                       timed_out_body(plan, task.text, result.seconds))
-                    plan.action = _decide(plan.path, text, force)
-                    if plan.action in ("new", "updated"):
-                        plan.action = "timed-out"
-                    if plan.action in WRITES and task.staged is not None:
-                        task.staged.write_text(text, encoding="utf-8", newline="\n")
-                elif isinstance(result, Exception):
-                    raise UsageError(f"{plan.title!r}: conversion failed: {result}")
-                else:
-                    plan.action = result.action
-                    plan.unknown_templates = result.unknown_templates
-                    report.unknown_templates.update(result.unknown_templates)
-                    report.glossary_terms.extend(result.glossary)
-                if plan.action not in WRITES:
-                    staged.pop(plan.path, None)
-                bar.update(1)
-        if dry_run:
-            return _finish(report, output_format)
-        extra = service_files(center, report)
-        glossary_path = center.source_dir / "glossary.rst"
-        if commit:
-            # service.toml, the toctree and the glossary get the import's changes too: a writer's
-            # uncommitted edit there must not slip into the import's changeset.
-            merging = [glossary_path] if glossary and report.glossary_terms else []
-            _refuse_dirty(center, [*extra, *merging])
-        try:
-            install_all({**staged, **extra}, staging)
-        except OSError as exc:
-            where = exc.filename or center.root
-            raise UsageError(f"{where}: cannot write ({exc.strerror or exc}); the center was "
-                             "left as it was") from None
-        report.other_files = [str(p.relative_to(center.root)) for p in extra]
-        if glossary and report.glossary_terms:
-            report.glossary = _merge_glossary(center, report.glossary_terms)
-        if commit:
-            merged = [glossary_path] if report.glossary.get("added") else []
-            report.committed = _commit(center, report, [*staged, *extra, *merged])
+        staged = _convert_all(source_pages, report, staging, request, timeout, progress)
+        if not request.dry_run:
+            _install(center, request, report, staged, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return _finish(report, output_format)
+    return report
+
+
+def _convert_all(source_pages: SourcePages, report: Report, staging: Path,
+                 request: ImportRequest, timeout: float, progress: Progress) -> dict[Path, Path]:
+    """Convert every planned page on every core; the stubs to write are staged (memory stays
+    flat however large the dump). Returns stub path -> staged file."""
+    plan = report.plan
+    staged: dict[Path, Path] = {}
+
+    def task_of(page: WikiPage) -> _Task:
+        planned = plan.page(page.title)
+        assert planned is not None
+        target = None if request.dry_run else staging / f"{len(staged)}.rst"
+        if target is not None:
+            staged[planned.path] = target
+        return _Task(page.title, page.text, planned.label, planned.service,
+                     Provenance(planned.title, planned.revision, planned.timestamp,
+                                planned.url), planned.path, target, request.force)
+
+    tasks = largest_first((task_of(p) for p in source_pages if plan.page(p.title) is not None),
+                          size=lambda task: len(task.text))
+    total = len(plan.pages)
+    progress(0, total)
+    for done, (task, result) in enumerate(run_bounded(_convert, tasks, timeout=timeout), 1):
+        planned = plan.page(task.title)
+        assert planned is not None
+        report.results[planned.path] = _result(report, planned, task, result)
+        if report.action(planned) not in WRITES:
+            staged.pop(planned.path, None)
+        progress(done, total)
+    return staged
+
+
+def _result(report: Report, planned: PlannedPage, task: _Task, result: object) -> PageResult:
+    """What a worker's ``result`` for ``task`` means; a page that timed out is kept as wiki
+    text."""
+    if isinstance(result, TimedOut):
+        report.timed_out.append(planned.title)
+        text = render_stub(task.provenance, timed_out_body(planned, task.text, result.seconds))
+        action = _decide(planned.path, text, task.force)
+        if action in ("new", "updated"):
+            action = "timed-out"
+        if action in WRITES and task.staged is not None:
+            task.staged.write_text(text, encoding="utf-8", newline="\n")
+        return PageResult(action)
+    if isinstance(result, Exception):
+        raise UsageError(f"{planned.title!r}: conversion failed: {result}")
+    assert isinstance(result, _Done)
+    report.unknown_templates.update(result.unknown_templates)
+    report.glossary_terms.extend(result.glossary)
+    return PageResult(result.action, result.unknown_templates)
+
+
+def _install(center: Center, request: ImportRequest, report: Report, staged: dict[Path, Path],
+             staging: Path) -> None:
+    """Move the staged stubs and the center files they change into place, all or none; then
+    merge the glossary and commit, when asked."""
+    extra = service_files(center, report)
+    glossary_path = center.root / center.glossary_path
+    if request.commit:
+        # service.toml, the toctree and the glossary get the import's changes too: a writer's
+        # uncommitted edit there must not slip into the import's changeset.
+        merging = [glossary_path] if request.glossary and report.glossary_terms else []
+        _refuse_dirty(center, [*extra, *merging])
+    try:
+        install_all({**staged, **extra}, staging)
+    except OSError as exc:
+        where = exc.filename or center.root
+        raise UsageError(f"{where}: cannot write ({exc.strerror or exc}); the center was "
+                         "left as it was") from None
+    report.other_files = [str(p.relative_to(center.root)) for p in extra]
+    if request.glossary and report.glossary_terms:
+        report.glossary = _merge_glossary(glossary_path, report.glossary_terms)
+    if request.commit:
+        merged = [glossary_path] if report.glossary.get("added") else []
+        report.committed = _commit(center, report, [*staged, *extra, *merged])
 
 
 def page_timeout() -> float:
@@ -329,15 +304,6 @@ def _decide(path: Path, text: str, force: bool) -> str:
     if state is StubState.EDITED:
         return "overwritten-edited" if force else "kept-edited"
     return "unchanged" if path.read_text(encoding="utf-8") == text else "updated"
-
-
-def _finish(report: Report, output_format: str) -> int:
-    if output_format == "json":
-        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
-    else:
-        click.echo(report_text(report))
-    return 0
-
 
 
 def _refuse_dirty(center: Center, paths: list[Path]) -> None:
@@ -365,10 +331,8 @@ def _commit(center: Center, report: Report, paths: list[Path]) -> str | None:
         raise UsageError(str(exc)) from None
 
 
-def _merge_glossary(center: Center, terms: list[tuple[str, str]]) -> dict[str, list[Any]]:
-    result = merge_terms(center.source_dir / "glossary.rst", terms)
+def _merge_glossary(path: Path, terms: list[tuple[str, str]]) -> dict[str, list[Any]]:
+    result = merge_terms(path, terms)
     differing = [{"term": term, "glossary": ours, "wiki": theirs}
                  for term, ours, theirs in result.differing]
     return {"added": list(result.added), "differing": differing}
-
-

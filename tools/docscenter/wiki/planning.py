@@ -1,11 +1,14 @@
 """Where each wiki page goes: the service, a safe file name, its label and anchors (the
-importer's first pass, which needs no conversion)."""
+importer's first pass, which needs no conversion). The result is an immutable :class:`Plan`;
+what the conversion then does to each page is recorded apart (see :mod:`.report`)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from ..core.center import Center
@@ -15,26 +18,44 @@ from .convert import PageRef, normalise_title
 from .manifest import Manifest
 from .naming import page_name
 from .parsing import LITERAL_SPANS
-from .source_types import WikiPage
+from .source_types import WikiPage, redirect_target
 
 WIKI_FOLDER = "wiki"
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlannedPage:
     """One wiki page and where it goes."""
 
     title: str
     service: str
     path: Path  # the stub file
+    page: str  # the page it becomes, relative to the service folder, without suffix
     docname: str
     label: str
     revision: int | None
     timestamp: str | None
     url: str | None
     anchors: frozenset[str] = frozenset()
-    action: str = ""  # new, updated, unchanged, kept-edited, overwritten-edited, timed-out
-    unknown_templates: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every page of an import and where it goes, redirects, and the pages no rule took."""
+
+    pages: tuple[PlannedPage, ...]  # by service, then path
+    redirects: Mapping[str, str] = field(default_factory=dict)  # title -> target title
+    unassigned: tuple[str, ...] = ()
+    refs: Mapping[str, PageRef] = field(default_factory=dict)  # normalised title -> page
+    base_url: str | None = None  # the wiki's article path ("$1" for the title)
+
+    def page(self, title: str) -> PlannedPage | None:
+        """The planned page of a wiki title, if the import takes it."""
+        return self._by_title.get(normalise_title(title))
+
+    @cached_property
+    def _by_title(self) -> dict[str, PlannedPage]:
+        return {normalise_title(page.title): page for page in self.pages}
 
 
 _HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
@@ -111,16 +132,16 @@ class Planner:
         if not path.resolve().is_relative_to(folder.resolve()):
             raise UsageError(f"{page.title!r}: would be written outside {folder}")
         return PlannedPage(
-            title=page.title, service=service, path=path,
-            docname=f"services/{service}/{relative}",
+            title=page.title, service=service, path=path, page=relative,
+            docname=f"{self.center.service_folder(service)}/{relative}",
             label=f"wiki-{service}-{relative.replace('/', '-')}",
             revision=page.revision, timestamp=page.timestamp, url=page.url,
             anchors=quick_anchors(page.text),
         )
 
 
-def follow_redirects(target: str, redirects: dict[str, str],
-                     refs: dict[str, PageRef]) -> PageRef | None:
+def follow_redirects(target: str, redirects: Mapping[str, str],
+                     refs: Mapping[str, PageRef]) -> PageRef | None:
     """Follow a chain of redirects (at most a few hops; loops end) to an imported page."""
     seen: set[str] = set()
     title = normalise_title(target.split("#", 1)[0])
@@ -129,3 +150,36 @@ def follow_redirects(target: str, redirects: dict[str, str],
         seen.add(title)
         title = normalise_title(normalised[title].split("#", 1)[0])
     return refs.get(title)
+
+
+def _with_url(page: PlannedPage, base_url: str | None) -> PlannedPage:
+    if page.url is not None or not base_url:
+        return page
+    return replace(page, url=base_url.replace("$1", page.title.replace(" ", "_")))
+
+
+def plan_import(pages: Iterable[WikiPage], planner: Planner,
+                base_url: Callable[[], str | None]) -> Plan:
+    """Plan every page of ``pages``: redirects are followed, not imported; pages no rule takes
+    are listed. ``base_url`` gives the wiki's article path once the pages are read (a source
+    may name it)."""
+    planned: dict[str, PlannedPage] = {}
+    redirects: dict[str, str] = {}
+    unassigned: list[str] = []
+    for page in pages:
+        target = page.redirect or redirect_target(page.text)
+        if target:
+            redirects[page.title] = target
+        elif (plan := planner.plan(page)) is None:
+            unassigned.append(page.title)
+        else:
+            planned[normalise_title(page.title)] = plan
+    url = base_url()
+    planned = {title: _with_url(plan, url) for title, plan in planned.items()}
+    refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
+    for source, target in redirects.items():
+        resolved = follow_redirects(target, redirects, refs)
+        if resolved is not None:
+            refs[normalise_title(source)] = resolved
+    ordered = sorted(planned.values(), key=lambda p: (p.service, str(p.path)))
+    return Plan(tuple(ordered), redirects, tuple(unassigned), refs, url)

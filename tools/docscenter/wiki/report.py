@@ -3,50 +3,70 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .planning import PlannedPage
+from .planning import Plan, PlannedPage
 
 ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
 WRITES = ("new", "updated", "overwritten-edited", "timed-out")  # the actions that write a stub
 
 
+@dataclass(frozen=True)
+class PageResult:
+    """What the import did with one planned page."""
+
+    action: str  # one of ACTIONS
+    unknown_templates: Mapping[str, int] = field(default_factory=dict)
+
+
 @dataclass
 class Report:
-    """Everything one import did, for the closing report."""
+    """Everything one import did: the plan, what happened to each page, and the rest."""
 
-    pages: list[PlannedPage] = field(default_factory=list)
-    redirects: dict[str, str] = field(default_factory=dict)
-    unassigned: list[str] = field(default_factory=list)
+    plan: Plan = field(default_factory=lambda: Plan(()))
+    results: dict[Path, PageResult] = field(default_factory=dict)  # by stub path
     unknown_templates: Counter[str] = field(default_factory=Counter)
     timed_out: list[str] = field(default_factory=list)
     glossary_terms: list[tuple[str, str]] = field(default_factory=list)
-    glossary: dict[str, list[str]] = field(default_factory=dict)
+    glossary: dict[str, list[Any]] = field(default_factory=dict)
     other_files: list[str] = field(default_factory=list)
     committed: str | None = None
     dry_run: bool = False
 
+    @property
+    def pages(self) -> tuple[PlannedPage, ...]:
+        return self.plan.pages
+
+    def action(self, page: PlannedPage) -> str:
+        """What happened to ``page`` ("" while it is not converted yet)."""
+        result = self.results.get(page.path)
+        return result.action if result is not None else ""
+
     def count(self, action: str) -> int:
-        return sum(1 for page in self.pages if page.action == action)
+        return sum(1 for page in self.pages if self.action(page) == action)
+
+
+def _page_json(report: Report, plan: PlannedPage) -> dict[str, Any]:
+    result = report.results.get(plan.path, PageResult(""))
+    return {"title": plan.title, "service": plan.service, "path": str(plan.path),
+            "docname": plan.docname, "revision": plan.revision, "timestamp": plan.timestamp,
+            "url": plan.url, "action": result.action,
+            "unknown_templates": dict(result.unknown_templates)}
 
 
 def report_json(report: Report) -> dict[str, Any]:
     """The import report as JSON (documented in the writers' guide)."""
-    pages = []
-    for plan in report.pages:
-        item = asdict(plan)
-        item["path"] = str(plan.path)
-        item.pop("anchors")
-        item.pop("label")
-        pages.append(item)
     return {
         "dry_run": report.dry_run,
         "counts": {action: report.count(action) for action in ACTIONS}
-        | {"redirects": len(report.redirects), "unassigned": len(report.unassigned)},
-        "pages": pages,
-        "redirects": report.redirects,
-        "unassigned": report.unassigned,
+        | {"redirects": len(report.plan.redirects),
+           "unassigned": len(report.plan.unassigned)},
+        "pages": [_page_json(report, plan) for plan in report.pages],
+        "redirects": dict(report.plan.redirects),
+        "unassigned": list(report.plan.unassigned),
         "unknown_templates": dict(report.unknown_templates.most_common()),
         "timed_out": report.timed_out,
         "glossary": report.glossary,
@@ -62,17 +82,17 @@ def report_text(report: Report) -> str:
     lines = [f"{head} {len(report.pages)} page{'s' if len(report.pages) != 1 else ''}"
              + (f": {counts}" if counts else "")]
     if report.dry_run:
-        lines += [f"  {p.action:<19} {p.title} -> {p.path}" for p in report.pages]
-    if report.redirects:
-        lines.append(f"redirects followed: {len(report.redirects)}")
-    if report.unassigned:
-        lines.append(f"not in the manifest (skipped): {len(report.unassigned)}")
+        lines += [f"  {report.action(p):<19} {p.title} -> {p.path}" for p in report.pages]
+    if report.plan.redirects:
+        lines.append(f"redirects followed: {len(report.plan.redirects)}")
+    if report.plan.unassigned:
+        lines.append(f"not in the manifest (skipped): {len(report.plan.unassigned)}")
     if report.unknown_templates:
         names = ", ".join(f"{name} ({n})" for name, n in report.unknown_templates.most_common())
         lines.append(f"unknown templates (kept visibly): {names}")
     for title in report.timed_out:
         lines.append(f"hit the time bound, kept as wiki text: {title}")
-    edited = [p for p in report.pages if p.action == "kept-edited"]
+    edited = [p for p in report.pages if report.action(p) == "kept-edited"]
     for plan in edited:
         lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
     if report.glossary:
@@ -91,7 +111,7 @@ def report_text(report: Report) -> str:
 
 def commit_message(report: Report) -> str:
     """The commit message of an import: one line per wiki title and revision."""
-    written = [p for p in report.pages if p.action in WRITES]
+    written = [p for p in report.pages if report.action(p) in WRITES]
     lines = [f"Import {len(written)} wiki page{'s' if len(written) != 1 else ''}", ""]
     for plan in written:
         revision = f"revision {plan.revision}" if plan.revision is not None else "no revision"
