@@ -42,6 +42,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VPY) -m ruff check tools tests bench
+	$(VPY) -m mypy
 
 clean:
 	rm -rf build

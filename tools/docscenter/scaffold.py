@@ -90,13 +90,14 @@ def render_service(
         if not VERSION.match(version):
             raise UsageError(f"API version {version!r}: expected numbers such as 1.0 or 2.1")
     env = template_env(center.templates_dir)
+    versions = list(dict.fromkeys(api_versions))
     context = {
         "name": name,
         "title": (title or name.replace("-", " ").replace("_", " ").title()).strip(),
         "summary": summary.strip(),
         "lifecycle": lifecycle,
         "owners": [parse_owner(owner) for owner in owners],
-        "api_versions": list(dict.fromkeys(api_versions)),
+        "api_versions": versions,
         "wiki_pages": [WikiSource(page) for page in wiki_pages],
         "today": dt.date.today().isoformat(),
     }
@@ -105,7 +106,7 @@ def render_service(
         "index.rst": env.get_template("service/index.rst.j2").render(context),
         "history.rst": env.get_template("service/history.rst.j2").render(context),
     }
-    for version in context["api_versions"]:
+    for version in versions:
         files[f"apis-{version}.rst"] = env.get_template("service/apis.rst.j2").render(
             context, version=version
         )

@@ -297,7 +297,7 @@ class HgRepo(Repo):
         if user:
             args += ["-u", user]
         self._run([*args, "--", *files], timeout=self.commit_timeout)
-        return json.loads(self._run(["log", "-r", ".", "-Tjson(node)"]))[0]["node"][:12]
+        return str(json.loads(self._run(["log", "-r", ".", "-Tjson(node)"]))[0]["node"])[:12]
 
     def install_hook(self, command: Sequence[str]) -> Path:
         hgrc = self.root / ".hg" / "hgrc"

@@ -12,12 +12,15 @@ import ast
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import UsageError
 
 #: Prefix of every docscenter setting in conf.py.
 PREFIX = "docscenter_"
+#: What Sphinx must do again when a setting changes: re-read everything, rewrite the HTML,
+#: or nothing.
+Rebuild = Literal["env", "html", ""]
 
 
 class ConfigError(UsageError):
@@ -72,7 +75,7 @@ def _urls(value: object) -> Mapping[str, str]:
 
 
 def _setting(default: Any, check: Callable[[object], Any], types: tuple[type, ...],
-             rebuild: str, doc: str, *, cli: bool = False) -> Any:
+             rebuild: Rebuild, doc: str, *, cli: bool = False) -> Any:
     """A field of :class:`CenterConfig`: its default, how a raw value is checked and
     normalised, the types Sphinx expects, when Sphinx must rebuild after a change, what it
     means, and whether the command line uses it (then conf.py must give it as a literal)."""
@@ -130,7 +133,7 @@ class Setting:
 
     name: str  # docscenter_<field>
     default: Any
-    rebuild: str
+    rebuild: Rebuild
     types: tuple[type, ...]
     doc: str
 

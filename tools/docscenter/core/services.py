@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 #: Lifecycle values a service may declare, in the order the catalogue groups them.
@@ -138,7 +139,7 @@ def load_service(folder: Path) -> ServiceMeta:
         expected = ", ".join(LIFECYCLES)
         problem("lifecycle", f"unknown value {lifecycle!r} (expected one of {expected})")
 
-    def tables(key: str, main: str, shape: str) -> list[tuple[int, dict]]:
+    def tables(key: str, main: str, shape: str) -> list[tuple[int, dict[str, Any]]]:
         """The entries of the list of tables ``key`` with their numbers; a bare string stands
         for the ``main`` field, and an entry without it is reported and skipped."""
         raw = data.get(key, [])

@@ -43,8 +43,8 @@ def configure(app: Sphinx, config: Config) -> None:
 def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.httpdomain")
     for setting in settings():
-        app.add_config_value(setting.name, setting.default, setting.rebuild,  # type: ignore[arg-type]
-                             setting.types, setting.doc)
+        app.add_config_value(setting.name, setting.default, setting.rebuild, setting.types,
+                             setting.doc)
     app.connect("config-inited", validate)
     app.connect("config-inited", configure)
     app.connect("builder-inited", registry.load_registry)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Set
 from typing import Any, ClassVar
 
+from docutils import nodes
 from docutils.nodes import Element
 from sphinx.addnodes import pending_xref
 from sphinx.builders import Builder
@@ -55,7 +56,7 @@ class DocscenterDomain(Domain):
 
     def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
                          target: str, node: pending_xref, contnode: Element,
-                         ) -> list[tuple[str, Element]]:
+                         ) -> list[tuple[str, nodes.reference]]:
         return []  # nothing to resolve
 
 

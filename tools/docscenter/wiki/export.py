@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
@@ -67,7 +68,7 @@ class ExportReader:
     def __iter__(self) -> Iterator[WikiPage]:
         return self._read(head_only=False)
 
-    def _open(self) -> IO[bytes]:
+    def _open(self) -> io.BufferedIOBase:
         name = self.path.name.lower()
         try:
             if name.endswith(".gz"):
@@ -135,8 +136,8 @@ class ExportReader:
                     }
                 if any(child is elem for child in page):  # a stray nested one stays put
                     page.remove(elem)
-            elif name == "page" and page is elem:
-                yield self._make_page(elem, last_revision)
+            elif name == "page" and page is not None and page is elem:
+                yield self._make_page(page, last_revision)
                 page = None
                 root.clear()  # finished pages must not pile up under the root
         if self._siteinfo is None:

@@ -318,7 +318,7 @@ class ApiClient:
                 return max(0.0, when.timestamp() - time.time())
             except (TypeError, ValueError):
                 pass  # unreadable header: fall back to our own schedule
-        return self.backoff * 2**attempt
+        return self.backoff * 2.0**attempt
 
 
 def _ns_key(name: str) -> str:

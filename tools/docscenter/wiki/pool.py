@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-_END = object()  # a task may be None; this marks the end of the tasks
 QUEUED_PER_WORKER = 3  # tasks waiting per worker, so no worker idles between pages
 
 
@@ -98,8 +97,9 @@ def run_bounded(
         exhausted = False
         while True:
             while not exhausted and len(running) < workers * QUEUED_PER_WORKER:
-                task = next(queue, _END)
-                if task is _END:
+                try:
+                    task = next(queue)
+                except StopIteration:
                     exhausted = True
                     break
                 number = next(numbers)
