@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__
 from .core.center import Center
 from .errors import UsageError
+from .version import __version__
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar as ClickProgressBar

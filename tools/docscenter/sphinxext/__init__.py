@@ -9,9 +9,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from .. import __version__
 from ..core.config import ConfigError as SettingError
 from ..core.config import settings
+from ..version import __version__
 from . import catalogue, dashboard, findings, glossary, header, history, index, registry
 from .domain import DocscenterDomain
 from .resources import ResourcesDirective

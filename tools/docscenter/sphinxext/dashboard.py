@@ -16,6 +16,7 @@ from ..core.check import check
 from ..core.status import ServiceStatus, service_rows, totals
 from ..indexing import service_changes, summarise_changes
 from .domain import get_domain
+from .history import PageHistory, known_history
 from .registry import get_registry
 from .resources import doc_link
 from .state import BuildState, build_state
@@ -110,20 +111,21 @@ class StatusDirective(SphinxDirective):
         return [dashboard()]
 
 
-def _history(state: BuildState) -> dict[str, tuple[str, str]]:
+def _history(state: BuildState, history: PageHistory | None) -> dict[str, tuple[str, str]]:
     """Each service's latest change: from the build's one VCS call when it made it."""
-    if state.history is None:
+    if history is None:
         return service_changes(state.center)
-    if state.history.root is None:
+    if history.root is None:
         return {}
-    return summarise_changes(state.center, state.history.root, state.history.by_file)
+    return summarise_changes(state.center, history.root, history.by_file)
 
 
-def dashboard_nodes(state: BuildState, refdoc: str) -> list[nodes.Node]:
+def dashboard_nodes(env: BuildEnvironment, refdoc: str) -> list[nodes.Node]:
     """The totals and the table, from the build's index."""
+    state = build_state(env)
     assert state.index is not None
     report = check(state.index)
-    rows = service_rows(state.index, report.services, _history(state))
+    rows = service_rows(state.index, report.services, _history(state, known_history(env)))
     if not rows:
         return [nodes.paragraph(text="No services yet: add one with "
                                 "“docscenter new-service NAME”.")]
@@ -140,7 +142,7 @@ class Fill(SphinxPostTransform):
 
     def run(self, **kwargs: object) -> None:
         for node in list(self.document.findall(dashboard)):
-            node.replace_self(dashboard_nodes(build_state(self.env), self.env.docname))
+            node.replace_self(dashboard_nodes(self.env, self.env.docname))
 
 
 def outdated_status(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],

@@ -36,16 +36,18 @@ from ..core.findings import Subtype
 from ..vcs import Change
 from .domain import get_domain
 from .log import warn
-from .state import app_state
+from .state import NotKept
 
 #: Key, in the docscenter domain's data, of the change each page was last written with.
 DATA_KEY = "page_history"
+#: Where the build's page history is kept on the environment (not pickled with it).
+ATTRIBUTE = "docscenter_page_history"
 #: The links ``docscenter_vcs_web`` may configure, in the order they are shown.
 LINKS = ("history", "source")
 WEB_KEYS = (*LINKS, "changeset")
 
 
-class PageHistory:
+class PageHistory(NotKept):
     """What one build knows: each repository file's last change, and which file each page is."""
 
     def __init__(self, app: Sphinx) -> None:
@@ -89,11 +91,18 @@ def _shallow(repo: vcs.Repo) -> bool:
 
 def page_history(app: Sphinx) -> PageHistory:
     """The build's page history, asked of the repository on first use."""
-    state = app_state(app)
-    if state.history is None:
-        state.history = PageHistory(app)
-        state.history.map_pages(app.env)
-    return state.history
+    history = known_history(app.env)
+    if history is None:
+        history = PageHistory(app)
+        history.map_pages(app.env)
+        setattr(app.env, ATTRIBUTE, history)
+    return history
+
+
+def known_history(env: BuildEnvironment) -> PageHistory | None:
+    """The build's page history, when it asked the repository already."""
+    history = getattr(env, ATTRIBUTE, None)
+    return history if isinstance(history, PageHistory) else None
 
 
 def load_history(app: Sphinx) -> None:

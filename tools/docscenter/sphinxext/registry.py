@@ -5,27 +5,8 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from ..core.services import ServiceMeta
 from ..indexing import template_facts
-from .state import BuildState, build_state, center_of, start
-
-
-class Registry:
-    """Services by name, plus the docname -> service mapping the directives need."""
-
-    def __init__(self, services: list[ServiceMeta], services_dir: str) -> None:
-        self.services = {meta.name: meta for meta in services}
-        self.prefix = services_dir.strip("/") + "/"
-
-    def service_of(self, docname: str) -> ServiceMeta | None:
-        """The service a document belongs to (``services/<name>/...``), if any."""
-        if not docname.startswith(self.prefix):
-            return None
-        name = docname[len(self.prefix) :].split("/", 1)[0]
-        return self.services.get(name)
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(sorted(self.services))
+from .state import BuildState, Registry, build_state, center_of, start
 
 
 def get_registry(env: BuildEnvironment) -> Registry:

@@ -1,6 +1,5 @@
 """What one build knows beyond Sphinx's own environment: the center and its configuration,
-the services, the template's facts, the page history and, once every document is read, the
-center index.
+the services, the template's facts and, once every document is read, the center index.
 
 It lives on the environment (as MyST keeps its configuration there), is made afresh at every
 ``builder-inited`` and is never pickled: forked parallel readers and writers inherit it.
@@ -10,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -19,10 +18,7 @@ from sphinx.environment import BuildEnvironment
 from ..core.center import Center
 from ..core.config import CenterConfig, settings
 from ..core.index import CenterIndex, TemplateFacts
-
-if TYPE_CHECKING:
-    from .history import PageHistory
-    from .registry import Registry
+from ..core.services import ServiceMeta
 
 ATTRIBUTE = "docscenter_build"
 
@@ -35,22 +31,44 @@ def center_of(srcdir: str | Path, config: Config) -> Center:
                   tuple(config.suppress_warnings))
 
 
+class NotKept:
+    """Per-build data kept on the environment: left out when the environment is pickled (the
+    next build makes its own)."""
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        return (_not_kept, ())
+
+
+def _not_kept() -> None:
+    return None
+
+
+class Registry:
+    """Services by name, plus the docname -> service mapping the directives need."""
+
+    def __init__(self, services: list[ServiceMeta], services_dir: str) -> None:
+        self.services = {meta.name: meta for meta in services}
+        self.prefix = services_dir.strip("/") + "/"
+
+    def service_of(self, docname: str) -> ServiceMeta | None:
+        """The service a document belongs to (``services/<name>/...``), if any."""
+        if not docname.startswith(self.prefix):
+            return None
+        name = docname[len(self.prefix) :].split("/", 1)[0]
+        return self.services.get(name)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted(self.services))
+
+
 @dataclass
-class BuildState:
+class BuildState(NotKept):
     """The per-build state; see the module documentation."""
 
     center: Center
     registry: Registry
     template: TemplateFacts
-    history: PageHistory | None = None
-    index: CenterIndex | None = None
-
-    def __reduce__(self) -> str | tuple[Any, ...]:
-        return (_not_kept, ())  # the next build makes its own
-
-
-def _not_kept() -> None:
-    return None
+    index: CenterIndex | None = None  # once every document is read
 
 
 def start(env: BuildEnvironment, state: BuildState) -> None:
