@@ -100,110 +100,124 @@ def toml_value(value: str | int) -> str:
     return '"' + "".join(out) + '"'
 
 
-def load_service(folder: Path) -> ServiceMeta:
-    """Read ``folder/service.toml``; problems are collected on the result, never raised."""
-    path = folder / "service.toml"
-    name = folder.name
-    problems: list[Problem] = []
-
-    def problem(key: str, message: str, line: int | None = None) -> None:
-        problems.append(Problem(path, key, message, line if line else _line_of(text, key)))
-
-    text = ""
+def _parse(path: Path) -> tuple[str, dict[str, Any]] | Problem:
+    """The text and data of a ``service.toml``, or why there are none."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except FileNotFoundError:
-        problems.append(Problem(path, "service.toml", "file is missing"))
-        return ServiceMeta(name, folder, name, problems=tuple(problems))
+        return Problem(path, "service.toml", "file is missing")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         line = re.search(r"line (\d+)", str(exc))
-        problems.append(
-            Problem(path, "syntax", f"not valid TOML ({exc})", int(line[1]) if line else None)
-        )
-        return ServiceMeta(name, folder, name, problems=tuple(problems))
+        return Problem(path, "syntax", f"not valid TOML ({exc})", int(line[1]) if line else None)
 
-    def text_field(key: str) -> str:
-        value = data.get(key, "")
+
+class _Fields:
+    """The fields of one ``service.toml``, read one by one; what is wrong is collected."""
+
+    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
+        self.path, self.text, self.data = path, text, data
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, key, message, _line_of(self.text, key)))
+
+    def required(self) -> None:
+        for key in REQUIRED_FIELDS:
+            if key not in self.data or self.data[key] in ("", []):
+                self.problems.append(Problem(self.path, key, "required field is missing or empty"))
+
+    def string(self, key: str) -> str:
+        value = self.data.get(key, "")
         if not isinstance(value, str):
-            problem(key, f"must be a string, not {type(value).__name__}")
+            self.problem(key, f"must be a string, not {type(value).__name__}")
             return ""
         return value.strip()
 
-    for key in REQUIRED_FIELDS:
-        if key not in data or data[key] in ("", []):
-            problems.append(Problem(path, key, "required field is missing or empty"))
+    def lifecycle(self) -> str:
+        lifecycle = self.string("lifecycle")
+        if lifecycle and lifecycle not in LIFECYCLES:
+            expected = ", ".join(LIFECYCLES)
+            self.problem("lifecycle", f"unknown value {lifecycle!r} (expected one of {expected})")
+        return lifecycle
 
-    lifecycle = text_field("lifecycle")
-    if lifecycle and lifecycle not in LIFECYCLES:
-        expected = ", ".join(LIFECYCLES)
-        problem("lifecycle", f"unknown value {lifecycle!r} (expected one of {expected})")
+    def url(self, key: str) -> str:
+        url = self.string(key)
+        if url and not _is_url(url):
+            self.problem(key, f"not a well-formed URL: {url!r}")
+        return url
 
-    def tables(key: str, main: str, shape: str) -> list[tuple[int, dict[str, Any]]]:
+    def tables(self, key: str, main: str, shape: str) -> list[tuple[int, dict[str, Any]]]:
         """The entries of the list of tables ``key`` with their numbers; a bare string stands
         for the ``main`` field, and an entry without it is reported and skipped."""
-        raw = data.get(key, [])
+        raw = self.data.get(key, [])
         if not isinstance(raw, list):
-            problem(key, f"must be a list of {shape}")
+            self.problem(key, f"must be a list of {shape}")
             return []
         found = []
         for index, entry in enumerate(raw, start=1):
             if isinstance(entry, str):
                 entry = {main: entry}
             if not isinstance(entry, dict) or not str(entry.get(main, "")).strip():
-                problem(key, f"entry {index} needs a {main}")
+                self.problem(key, f"entry {index} needs a {main}")
                 continue
             found.append((index, entry))
         return found
 
-    owners: list[Owner] = []
-    for index, raw in tables("owners", "name", "{name, email} tables"):
-        email = str(raw.get("email", "")).strip()
-        if email and not EMAIL.match(email):
-            problem("owners", f"entry {index} has a malformed e-mail address {email!r}")
-        owners.append(Owner(str(raw["name"]).strip(), email))
+    def owners(self) -> tuple[Owner, ...]:
+        owners = []
+        for index, raw in self.tables("owners", "name", "{name, email} tables"):
+            email = str(raw.get("email", "")).strip()
+            if email and not EMAIL.match(email):
+                self.problem("owners", f"entry {index} has a malformed e-mail address {email!r}")
+            owners.append(Owner(str(raw["name"]).strip(), email))
+        return tuple(owners)
 
-    urls = {}
-    for key in ("server_repo", "client_repo", "ci_url"):
-        urls[key] = text_field(key)
-        if urls[key] and not _is_url(urls[key]):
-            problem(key, f"not a well-formed URL: {urls[key]!r}")
+    def versions(self) -> tuple[str, ...]:
+        raw = self.data.get("api_versions", [])
+        if not isinstance(raw, list):
+            self.problem("api_versions", "must be a list of version strings such as \"1.0\"")
+            return ()
+        versions = []
+        for version in raw:
+            if not isinstance(version, str) or not VERSION.match(version):
+                self.problem("api_versions", f"{version!r} is not a version such as \"1.0\"")
+            else:
+                versions.append(version)
+        return tuple(versions)
 
-    versions: list[str] = []
-    raw_versions = data.get("api_versions", [])
-    if not isinstance(raw_versions, list):
-        problem("api_versions", "must be a list of version strings such as \"1.0\"")
-        raw_versions = []
-    for version in raw_versions:
-        if not isinstance(version, str) or not VERSION.match(version):
-            problem("api_versions", f"{version!r} is not a version such as \"1.0\"")
-        else:
-            versions.append(version)
+    def wiki_pages(self) -> tuple[WikiSource, ...]:
+        wiki = []
+        for index, raw in self.tables("wiki_pages", "title", "tables"):
+            url = str(raw.get("url", ""))
+            if url and not _is_url(url):
+                self.problem("wiki_pages", f"entry {index} has a malformed URL {url!r}")
+            revision = raw.get("revision")
+            wiki.append(WikiSource(str(raw["title"]).strip(), url,
+                                   revision if isinstance(revision, int) else None,
+                                   str(raw.get("page", ""))))
+        return tuple(wiki)
 
-    wiki: list[WikiSource] = []
-    for index, raw in tables("wiki_pages", "title", "tables"):
-        url = str(raw.get("url", ""))
-        if url and not _is_url(url):
-            problem("wiki_pages", f"entry {index} has a malformed URL {url!r}")
-        revision = raw.get("revision")
-        wiki.append(WikiSource(str(raw["title"]).strip(), url,
-                               revision if isinstance(revision, int) else None,
-                               str(raw.get("page", ""))))
 
-    title = text_field("title") or name
+def load_service(folder: Path) -> ServiceMeta:
+    """Read ``folder/service.toml``; problems are collected on the result, never raised."""
+    parsed = _parse(folder / "service.toml")
+    if isinstance(parsed, Problem):
+        return ServiceMeta(folder.name, folder, folder.name, problems=(parsed,))
+    fields = _Fields(folder / "service.toml", *parsed)
+    fields.required()
+    lifecycle = fields.lifecycle()
+    owners = fields.owners()
+    server_repo, client_repo, ci_url = (fields.url(key)
+                                        for key in ("server_repo", "client_repo", "ci_url"))
+    versions = fields.versions()
+    wiki_pages = fields.wiki_pages()
+    title = fields.string("title") or folder.name
+    summary = fields.string("summary")
     return ServiceMeta(
-        name=name,
-        path=folder,
-        title=title,
-        summary=text_field("summary"),
-        lifecycle=lifecycle,
-        owners=tuple(owners),
-        server_repo=urls["server_repo"],
-        client_repo=urls["client_repo"],
-        ci_url=urls["ci_url"],
-        api_versions=tuple(versions),
-        wiki_pages=tuple(wiki),
-        problems=tuple(problems),
+        name=folder.name, path=folder, title=title, summary=summary, lifecycle=lifecycle,
+        owners=owners, server_repo=server_repo, client_repo=client_repo, ci_url=ci_url,
+        api_versions=versions, wiki_pages=wiki_pages, problems=tuple(fields.problems),
     )
 
 

@@ -6,6 +6,7 @@ reported, its worker killed and the other pages carry on."""
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import os
 import threading
@@ -66,6 +67,35 @@ def _call(function: Callable[[T], Any], number: int, task: T) -> Any:
         _SLOTS.started[_SLOT] = 0.0
 
 
+class _Workers:
+    """Forked workers running ``function``, and the slots telling what each one runs."""
+
+    def __init__(self, function: Callable[[T], Any], workers: int) -> None:
+        self.function, self.workers = function, workers
+        self.context = multiprocessing.get_context("fork")
+        # Set by the pool's result thread when any task finishes: the loop wakes at once.
+        self.finished_one = threading.Event()
+        self._start()
+
+    def _start(self) -> None:
+        self.slots = _Slots(self.context, self.workers)
+        self.pool = self.context.Pool(self.workers, initializer=_init_worker,
+                                      initargs=(self.slots,))
+
+    def submit(self, number: int, task: T) -> Any:
+        return self.pool.apply_async(_call, (self.function, number, task),
+                                     callback=lambda _value: self.finished_one.set())
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+    def restart(self) -> None:
+        """Kill every worker and start new ones."""
+        self.close()
+        self._start()
+
+
 def run_bounded(
     function: Callable[[T], Any], tasks: Iterable[T], *, timeout: float,
     workers: int | None = None,
@@ -75,38 +105,19 @@ def run_bounded(
 
     ``function`` must be a module-level function. Workers are forked, so they share the
     parent's module state as it was when the pool started."""
-    workers = max(1, workers or os.cpu_count() or 1)
-    context = multiprocessing.get_context("fork")
+    count = max(1, workers or os.cpu_count() or 1)
+    pool = _Workers(function, count)
     queue = iter(tasks)
-    # Set by the pool's result thread when any task finishes: the loop wakes at once.
-    finished_one = threading.Event()
-
-    def start_pool() -> tuple[Any, _Slots]:
-        slots = _Slots(context, workers)
-        return context.Pool(workers, initializer=_init_worker, initargs=(slots,)), slots
-
-    pool, slots = start_pool()
-
-    def submit(number: int, task: T) -> Any:
-        return pool.apply_async(_call, (function, number, task),
-                                callback=lambda _value: finished_one.set())
-
+    numbers = itertools.count()
     running: dict[int, tuple[T, Any]] = {}
-    numbers = iter(range(1 << 62))
     try:
-        exhausted = False
         while True:
-            while not exhausted and len(running) < workers * QUEUED_PER_WORKER:
-                try:
-                    task = next(queue)
-                except StopIteration:
-                    exhausted = True
-                    break
+            for task in itertools.islice(queue, count * QUEUED_PER_WORKER - len(running)):
                 number = next(numbers)
-                running[number] = (task, submit(number, task))
+                running[number] = (task, pool.submit(number, task))
             if not running:
                 return
-            finished_one.clear()
+            pool.finished_one.clear()
             finished = [number for number, (_task, result) in running.items() if result.ready()]
             for number in finished:
                 task, result = running.pop(number)
@@ -114,21 +125,18 @@ def run_bounded(
             if finished:
                 continue
             now = time.monotonic()
-            busy = [(number, start) for number, start in slots.running() if number in running]
+            busy = [(number, start) for number, start in pool.slots.running()
+                    if number in running]
             late = [number for number, start in busy if now - start > timeout]
             if late:
                 # Kill every worker; the other tasks start again on a new pool.
-                pool.terminate()
-                pool.join()
-                pool, slots = start_pool()
+                pool.restart()
                 for number in late:
-                    task, _result = running.pop(number)
-                    yield task, TimedOut(timeout)
-                running = {number: (task, submit(number, task))
+                    yield running.pop(number)[0], TimedOut(timeout)
+                running = {number: (task, pool.submit(number, task))
                            for number, (task, _result) in running.items()}
                 continue
             deadline = min((start + timeout for _number, start in busy), default=now + 0.05)
-            finished_one.wait(max(0.001, min(deadline - now, 0.05)))
+            pool.finished_one.wait(max(0.001, min(deadline - now, 0.05)))
     finally:
-        pool.terminate()
-        pool.join()
+        pool.close()
