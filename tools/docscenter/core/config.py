@@ -172,7 +172,8 @@ def _assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
                 yield node.target.id, node.value
 
 
-def _suffix(value: object) -> str:
+def first_suffix(value: object) -> str:
+    """The main source suffix of a ``source_suffix`` value (a string, a list or a dict)."""
     if isinstance(value, dict):
         value = next(iter(value), ".rst")
     elif isinstance(value, list | tuple):
@@ -208,7 +209,7 @@ def read_conf(path: Path) -> ConfValues:
     suppress = values.get("suppress_warnings", ())
     return ConfValues(
         config=CenterConfig.from_values(values, str(path)),
-        source_suffix=_suffix(values.get("source_suffix", ".rst")),
+        source_suffix=first_suffix(values.get("source_suffix", ".rst")),
         suppress_warnings=tuple(str(item) for item in suppress)
         if isinstance(suppress, list | tuple) else (),
     )

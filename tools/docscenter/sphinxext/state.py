@@ -16,7 +16,7 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from ..core.center import Center
-from ..core.config import CenterConfig, settings
+from ..core.config import CenterConfig, first_suffix, settings
 from ..core.index import CenterIndex, TemplateFacts
 from ..core.services import ServiceMeta
 
@@ -26,9 +26,8 @@ ATTRIBUTE = "docscenter_build"
 def center_of(srcdir: str | Path, config: Config) -> Center:
     """The center being built, configured from the Sphinx configuration."""
     values = {setting.name: config[setting.name] for setting in settings()}
-    suffixes = list(config.source_suffix) or [".rst"]
-    return Center(Path(srcdir), CenterConfig.from_values(values), suffixes[0],
-                  tuple(config.suppress_warnings))
+    return Center(Path(srcdir), CenterConfig.from_values(values),
+                  first_suffix(config.source_suffix), tuple(config.suppress_warnings))
 
 
 class NotKept:
