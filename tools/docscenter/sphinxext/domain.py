@@ -4,7 +4,7 @@ environment (merged after parallel reads)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Set
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -65,8 +65,3 @@ def get_domain(env: BuildEnvironment) -> DocscenterDomain:
     assert isinstance(domain, DocscenterDomain)
     return domain
 
-
-def docnames_with(env: BuildEnvironment, key: str) -> Iterable[str]:
-    """The documents listed under ``key`` in the domain's data (``status_docs`` ...)."""
-    docs: set[str] = get_domain(env).data[key]
-    return docs

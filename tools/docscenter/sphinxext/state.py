@@ -1,8 +1,8 @@
 """What one build knows beyond Sphinx's own environment: the center and its configuration,
 the services, the template's facts and, once every document is read, the center index.
 
-It lives on the environment (as MyST keeps its configuration there), is made afresh at every
-``builder-inited`` and is never pickled: forked parallel readers and writers inherit it.
+It lives on the environment, is made afresh at every ``builder-inited`` and is never pickled:
+forked parallel readers and writers inherit it.
 """
 
 from __future__ import annotations
