@@ -106,3 +106,13 @@ def test_dashboard_page(center: Path) -> None:
     assert "source/status" in read and "source/glossary" not in read
     html = (center / "build/html/source/status.html").read_text()
     assert html.count("docscenter-fill-100 docscenter-good") == 2
+
+
+def test_a_stub_holding_placeholders_counts_once_as_unfinished(center: Path) -> None:
+    add_service(center, "alpha", "--api-version", "1.0")
+    index = center / "services/alpha/index.rst"
+    index.write_text(re.sub(r"XXX ?", "", index.read_text()) + "\nWritten by hand.\n")
+    (alpha,) = status_json(center)["services"]
+    # apis-1.0 and history are stubs with placeholders; index is finished: one page in three.
+    assert (alpha["pages"], alpha["stubs"], alpha["missing_sections"]) == (3, 2, 0)
+    assert alpha["placeholders"] > 0 and alpha["completeness"] == 33

@@ -91,7 +91,10 @@ class CenterIndex:
         """The service a page belongs to, if any."""
         return self.center.service_of(path)
 
+    def ordered_pages(self) -> list[PageFacts]:
+        """Every page, a folder's files before its subfolders' (as a file listing shows)."""
+        return sorted(self.pages.values(), key=lambda page: page.path.split("/"))
+
     def pages_of(self, service: str) -> list[PageFacts]:
-        """The pages of ``service``, in path order."""
-        return [page for path, page in sorted(self.pages.items())
-                if self.service_of(path) == service]
+        """The pages of ``service``, in listing order."""
+        return [page for page in self.ordered_pages() if self.service_of(page.path) == service]

@@ -24,17 +24,17 @@ class Term:
 
 def definitions(index: CenterIndex) -> list[Term]:
     """Every glossary term of the center: the shared glossary's first (a term defined again
-    elsewhere is the repeat), then the other pages' in path order."""
+    elsewhere is the repeat), then the other pages' in listing order."""
     glossary = index.center.glossary_path
-    pages = sorted(index.pages.values(), key=lambda page: (page.path != glossary, page.path))
+    pages = sorted(index.ordered_pages(), key=lambda page: page.path != glossary)
     return [Term(term, page.path, line, index.service_of(page.path))
             for page in pages for term, line in page.terms]
 
 
 def references(index: CenterIndex) -> list[Term]:
-    """Every ``:term:`` reference of the center, in path order."""
+    """Every ``:term:`` reference of the center, in listing order."""
     return [Term(target, page.path, line, index.service_of(page.path))
-            for _path, page in sorted(index.pages.items()) for target, line in page.refs]
+            for page in index.ordered_pages() for target, line in page.refs]
 
 
 def _location(defined: list[Term], glossary_path: str) -> list[Finding]:
