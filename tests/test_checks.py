@@ -243,3 +243,12 @@ def test_the_import_manifest_is_checked(center: Path) -> None:
 
     manifest.write_text('[[pages]]\nprefix = "Services/Storage/"\nservice = "storage"\n')
     assert check_json(center, 0)["clean"]
+
+
+def test_a_broken_template_override_is_named(center: Path) -> None:
+    override = center / "tools/templates/service/index.rst.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("Title\n=====\n\n{% if %}\n")
+    result = run_cli("-C", center, "check", check=2)
+    assert result.stderr.count("\n") == 1
+    assert "service/index.rst.j2:4: the service template does not render" in result.stderr
