@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docscenter.wiki.endpoints import (
+from docscenter.wiki.convert.endpoints import (
     KNOWN_STATUS_CODES,
     PLACEHOLDER_NAMES,
     Endpoint,

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docscenter.wiki import convert
+from docscenter.wiki.convert import page as page_module
 from helpers import REPO
 from rstcases import all_cases, resolve
 
@@ -21,7 +22,7 @@ CORPUS = REPO.parent / "shared/corpus/wpd/export.xml"
 def both_ways(wikitext: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     fast = convert.convert_page(wikitext, "Page", OPTIONS).rst
     with monkeypatch.context() as patch:
-        patch.setattr(convert, "_lift_tables", lambda text: (text, []))
+        patch.setattr(page_module, "_lift_tables", lambda text: (text, []))
         full = convert.convert_page(wikitext, "Page", OPTIONS).rst
     return fast, full
 
@@ -31,7 +32,7 @@ def test_fixture_tables_convert_the_same(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(tables) >= 5
     lifted = 0
     for case in tables:
-        lifted += len(convert._lift_tables(convert._preclean(case.wikitext))[1])
+        lifted += len(page_module._lift_tables(page_module._preclean(case.wikitext))[1])
         fast, full = both_ways(case.wikitext, monkeypatch)
         assert fast == full, case.name
     assert lifted >= 3  # the fast path is really taken
@@ -39,7 +40,7 @@ def test_fixture_tables_convert_the_same(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_tables_in_literal_text_stay_text() -> None:
     text = "<pre>\n{|\n| a\n|}\n</pre>\n<!--\n{|\n| b\n|}\n-->\n{|\n| c\n|}\n"
-    _, tables = convert._lift_tables(text)
+    _, tables = page_module._lift_tables(text)
     assert tables == [(None, [[(False, " c")]])]
 
 
@@ -66,12 +67,12 @@ def test_random_tables_convert_the_same(rows: list, caption: bool) -> None:
     lines.append("|}")
     wikitext = "Before.\n\n" + "\n".join(lines) + "\n\nAfter.\n"
     fast = convert.convert_page(wikitext, "Page", OPTIONS).rst
-    original = convert._lift_tables
-    convert._lift_tables = lambda text: (text, [])
+    original = page_module._lift_tables
+    page_module._lift_tables = lambda text: (text, [])
     try:
         full = convert.convert_page(wikitext, "Page", OPTIONS).rst
     finally:
-        convert._lift_tables = original
+        page_module._lift_tables = original
     assert fast == full
 
 

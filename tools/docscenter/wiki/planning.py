@@ -10,9 +10,9 @@ from pathlib import Path
 
 from ..center import Center, UsageError
 from .convert import PageRef, normalise_title
+from .convert.parsing import LITERAL_SPANS
 from .manifest import Manifest
 from .naming import page_name
-from .parsing import LITERAL_SPANS
 from .source_types import WikiPage
 from .stubs import split_stub
 

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable
 
 from mwparserfromhell.nodes import Comment, Heading, Node, Tag, Template, Text, Wikilink
 
-from .. import rst
-from ..rst import Block, join_blocks
+from ... import rst
+from ...rst import Block, join_blocks
+from ..titles import _next_anchor, _template_key, normalise_title, section_label
 from .context import _Ctx
 from .inline import (
     _emit_lines,
@@ -21,7 +22,9 @@ from .inline import (
     _paragraph,
     _tokens,
 )
-from .nodes import (
+from .parser_functions import _expand
+from .wiki_tables import _LIFTED, _lifted_table, _table
+from .wikinodes import (
     _BLOCK_TAGS,
     _LIST_CHARS,
     _MAGIC,
@@ -36,9 +39,6 @@ from .nodes import (
     _template_text,
     _unknown_key,
 )
-from .parser_functions import _expand
-from .titles import _next_anchor, _template_key, normalise_title, section_label
-from .wikitable import _LIFTED, _lifted_table, _table
 
 
 def _is_blank(line: list[Node]) -> bool:

@@ -26,10 +26,13 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
-from .. import rst
-from ..rst import Block, join_blocks
+from ... import rst
+from ...rst import Block, join_blocks
+from ..titles import _anchor, _wiki_url, normalise_title, section_label
 from .context import _Ctx, _Footnote
-from .nodes import (
+from .parser_functions import _expand
+from .parsing import _parse
+from .wikinodes import (
     _BLOCK_TAGS,
     _BOLD_TAGS,
     _CODE_TAGS,
@@ -46,9 +49,6 @@ from .nodes import (
     _template_text,
     _unknown_key,
 )
-from .parser_functions import _expand
-from .parsing import _parse
-from .titles import _anchor, _wiki_url, normalise_title, section_label
 
 Token = tuple[str, str, frozenset[str]]
 _NO_STYLE: frozenset[str] = frozenset()

@@ -20,14 +20,9 @@ from typing import Any
 from mwparserfromhell.nodes import Heading, Node, Tag
 from mwparserfromhell.wikicode import Wikicode
 
-from .. import rst
-from ..rst import Block, join_blocks
-from . import endpoints
-from .blocks import _blocks, _footnote_blocks
-from .context import _Ctx
-from .inline import _inline_rst, _link_tokens
-from .nodes import _plain
-from .options import (
+from ... import rst
+from ...rst import Block, join_blocks
+from ..options import (
     DEFAULT_INTERWIKI,
     DEFAULT_TEMPLATES,
     ConvertedPage,
@@ -35,9 +30,14 @@ from .options import (
     PageRef,
     TemplateRule,
 )
+from ..titles import _next_anchor, normalise_title, section_label
+from . import endpoints
+from .context import _Ctx
+from .inline import _inline_rst, _link_tokens
 from .parsing import _parse, _preclean
-from .titles import _next_anchor, normalise_title, section_label
-from .wikitable import _lift_tables
+from .walker import _blocks, _footnote_blocks
+from .wiki_tables import _lift_tables
+from .wikinodes import _plain
 
 __all__ = [
     "DEFAULT_INTERWIKI",

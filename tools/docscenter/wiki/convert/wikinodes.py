@@ -19,9 +19,9 @@ from mwparserfromhell.nodes import (
 )
 from mwparserfromhell.wikicode import Wikicode
 
+from ..options import TemplateRule
+from ..titles import _template_key, normalise_title
 from .context import _Ctx
-from .options import TemplateRule
-from .titles import _template_key, normalise_title
 
 # Tag names by how the converter treats them (a name may be in more than one set).
 _LIST_CHARS = {"li", "dt", "dd"}

@@ -9,10 +9,10 @@ from urllib.parse import quote_plus
 
 from mwparserfromhell.nodes import Node, Template
 
+from ..titles import _upper_first, _wiki_url, normalise_title
 from .context import _Ctx
-from .nodes import _plain
 from .parsing import _parse
-from .titles import _upper_first, _wiki_url, normalise_title
+from .wikinodes import _plain
 
 _PAGENAME_VARS = {"PAGENAME", "FULLPAGENAME", "PAGENAMEE", "FULLPAGENAMEE", "BASEPAGENAME",
                   "SUBPAGENAME", "ROOTPAGENAME", "ARTICLEPAGENAME"}

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from mwparserfromhell.wikicode import Wikicode
 
-from .options import ConvertOptions
-from .titles import _template_key
+from ..options import ConvertOptions
+from ..titles import _template_key
 
 # A simple table taken out of the text before parsing (wikitable._lift_tables):
 # (caption, rows of (is header, raw cell wikitext)).

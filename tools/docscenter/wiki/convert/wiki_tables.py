@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable
 
 from mwparserfromhell.nodes import Comment, Node, Tag, Text
 
-from .. import rst
-from ..rst import Block, join_blocks
+from ... import rst
+from ...rst import Block, join_blocks
 from .context import _Ctx, _SplitTable
 from .inline import _NO_STYLE, _inline_rst, _tokens
-from .nodes import _name
 from .parsing import LITERAL_SPANS, _parse
-from .tables import Cell, grid_table, list_table
+from .rst_tables import Cell, grid_table, list_table
+from .wikinodes import _name
 
 # The walker of blocks.py: a node list -> blocks (nested or not), one line's nodes -> blocks.
 BlocksOf = Callable[[Iterable[Node], _Ctx, bool], list[Block]]
