@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,22 +42,6 @@ TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow mac
 # -- pass 2: conversion (in worker processes) ----------------------------------------------
 
 @dataclass(frozen=True)
-class _Shared:
-    refs: dict[str, PageRef]
-    wiki_url: str | None
-    templates: dict[str, Any]
-    glossary_terms: dict[str, str] | None = None  # shared glossary spellings, with --glossary
-
-
-_SHARED: _Shared | None = None  # set before the worker pool forks
-
-
-def _resolve(title: str) -> PageRef | None:
-    assert _SHARED is not None
-    return _SHARED.refs.get(normalise_title(title))
-
-
-@dataclass(frozen=True)
 class _Task:
     """One page for a worker: convert it, render the stub, decide, stage the file."""
 
@@ -80,13 +64,10 @@ class _Done:
     glossary: list[tuple[str, str]]
 
 
-def _convert(task: _Task) -> _Done:
-    """In a worker: the whole per-page job, so the parent only collects small results."""
-    assert _SHARED is not None
-    options = ConvertOptions(label=task.label, resolve=_resolve, wiki_url=_SHARED.wiki_url,
-                             templates=_SHARED.templates,
-                             glossary_terms=_SHARED.glossary_terms)
-    page = convert_page(task.text, task.title, options)
+def _convert(options: ConvertOptions, task: _Task) -> _Done:
+    """In a worker: the whole per-page job, so the parent only collects small results.
+    ``options`` hold what every page shares (link targets, wiki URL, templates)."""
+    page = convert_page(task.text, task.title, replace(options, label=task.label))
     text = render_stub(task.provenance, prefix_endpoints(page.rst, task.service))
     action = _decide(task.path, text, task.force)
     if action in WRITES and task.staged is not None:
@@ -236,9 +217,9 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
     if commit and not dry_run:
         _refuse_dirty(center, [p.path for p in report.pages])
 
-    global _SHARED
     spellings = glossary_spellings(center.source_dir / "glossary.rst") if glossary else None
-    _SHARED = _Shared(refs, base_url, dict(loaded.templates), spellings)
+    shared = ConvertOptions(label="", pages=refs, wiki_url=base_url,
+                            templates=dict(loaded.templates), glossary_terms=spellings)
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
         # Stubs go to the staging folder as they are converted (memory stays flat however
@@ -259,7 +240,7 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
                               size=lambda task: len(task.text))
         with click.progressbar(length=len(planned), label="converting", file=sys.stderr,
                                hidden=len(planned) < 20 or not sys.stderr.isatty()) as bar:
-            for task, result in run_bounded(_convert, tasks, timeout=timeout):
+            for task, result in run_bounded(_convert, tasks, shared=shared, timeout=timeout):
                 plan = planned[normalise_title(task.title)]
                 if isinstance(result, TimedOut):
                     report.timed_out.append(plan.title)

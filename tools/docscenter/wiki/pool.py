@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+S = TypeVar("S")
 T = TypeVar("T")
-_END = object()  # a task may be None; this marks the end of the tasks
+R = TypeVar("R")
 QUEUED_PER_WORKER = 3  # tasks waiting per worker, so no worker idles between pages
 
 
@@ -41,11 +42,13 @@ class _Slots:
 
 _SLOTS: _Slots | None = None  # in a worker: the shared slots
 _SLOT = 0  # in a worker: its own slot
+_SHARED: Any = None  # in a worker: what run_bounded was given to share
 
 
-def _init_worker(slots: _Slots) -> None:
-    global _SLOTS, _SLOT
+def _init_worker(slots: _Slots, shared: Any) -> None:
+    global _SLOTS, _SLOT, _SHARED
     _SLOTS = slots
+    _SHARED = shared
     with slots.next_slot.get_lock():
         _SLOT = slots.next_slot.value
         slots.next_slot.value += 1
@@ -55,12 +58,12 @@ def _init_worker(slots: _Slots) -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-def _call(function: Callable[[T], Any], number: int, task: T) -> Any:
+def _call(function: Callable[[Any, T], R], number: int, task: T) -> R | Exception:
     assert _SLOTS is not None
     _SLOTS.task[_SLOT] = number
     _SLOTS.started[_SLOT] = time.monotonic()
     try:
-        return function(task)
+        return function(_SHARED, task)
     except Exception as exc:  # reported per page by the caller
         return exc
     finally:
@@ -68,14 +71,14 @@ def _call(function: Callable[[T], Any], number: int, task: T) -> Any:
 
 
 def run_bounded(
-    function: Callable[[T], Any], tasks: Iterable[T], *, timeout: float,
+    function: Callable[[S, T], R], tasks: Iterable[T], *, shared: S, timeout: float,
     workers: int | None = None,
-) -> Iterator[tuple[T, Any]]:
-    """Yield ``(task, function(task))`` as results arrive; a task running longer than
-    ``timeout`` seconds yields ``(task, TimedOut)``; an exception is yielded, not raised.
+) -> Iterator[tuple[T, R | TimedOut | Exception]]:
+    """Yield ``(task, function(shared, task))`` as results arrive; a task running longer
+    than ``timeout`` seconds yields ``(task, TimedOut)``; an exception is yielded, not raised.
 
-    ``function`` must be a module-level function. Workers are forked, so they share the
-    parent's module state as it was when the pool started."""
+    ``function`` must be a module-level function. ``shared`` (options, link targets...) is
+    handed to each worker once, as it forks, rather than sent with every task."""
     workers = max(1, workers or os.cpu_count() or 1)
     context = multiprocessing.get_context("fork")
     queue = iter(tasks)
@@ -84,7 +87,7 @@ def run_bounded(
 
     def start_pool() -> tuple[Any, _Slots]:
         slots = _Slots(context, workers)
-        return context.Pool(workers, initializer=_init_worker, initargs=(slots,)), slots
+        return context.Pool(workers, initializer=_init_worker, initargs=(slots, shared)), slots
 
     pool, slots = start_pool()
 
@@ -98,8 +101,9 @@ def run_bounded(
         exhausted = False
         while True:
             while not exhausted and len(running) < workers * QUEUED_PER_WORKER:
-                task = next(queue, _END)
-                if task is _END:
+                try:
+                    task = next(queue)
+                except StopIteration:
                     exhausted = True
                     break
                 number = next(numbers)

@@ -10,7 +10,7 @@ Old service pages describe their APIs in ad-hoc prose::
     * 200: Success
 
 ``split(wikitext)`` cuts a page into plain wikitext segments and ``Endpoint``
-segments; ``render(endpoint, convert_fragment)`` turns one endpoint into a
+segments (:mod:`.endpoint_fields`); the converter turns each endpoint into a
 sphinxcontrib-httpdomain directive, so the endpoint lands in the routing table.
 
 What counts as an endpoint line: a method (GET, PUT, POST, DELETE, PATCH, HEAD;
@@ -31,142 +31,15 @@ anything not recognised stays in the description.
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import accumulate
 
+from .endpoint_fields import CLOSERS, OPENERS, Endpoint, extract_fields
+from .endpoint_paths import PLACEHOLDER_NAMES, normalise_path
+
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD")
-
-#: Path segments that stand for a value, not a literal. Extend by passing
-#: ``placeholders=PLACEHOLDER_NAMES | {"bucket"}`` to :func:`split`.
-PLACEHOLDER_NAMES = frozenset(
-    {
-        "username", "user", "userid", "user_id", "uid", "collection", "id", "version",
-        "token", "node", "email",
-    }
-)
-
-# Placeholders that mark where the API starts, like a version number does.
-_VERSION_NAMES = frozenset({"version", "ver", "api_version", "apiversion"})
-
-# The status codes sphinxcontrib-httpdomain knows; any other one is an error
-# under its strict mode, so such items stay in the description.
-KNOWN_STATUS_CODES = frozenset(
-    {
-        100, 101, 102, 200, 201, 202, 203, 204, 205, 206, 207, 226,
-        300, 301, 302, 303, 304, 305, 307, 308,
-        400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415,
-        416, 417, 418, 422, 423, 424, 425, 426, 429, 449, 451,
-        500, 501, 502, 503, 504, 505, 507, 510,
-    }
-)
-
-# Single-word header names; hyphenated Capitalised-Names are recognised by shape.
-_PLAIN_HEADERS = frozenset(
-    {
-        "accept", "age", "allow", "authorization", "cookie", "date", "etag", "expires",
-        "host", "link", "location", "origin", "pragma", "range", "referer", "server",
-        "vary", "warning",
-    }
-)
-_REQUEST_HEADERS = frozenset(
-    {"authorization", "cookie", "host", "range", "origin", "referer", "user-agent"}
-)
-
-
-@dataclass
-class Endpoint:
-    """One endpoint found in wiki prose; text fields hold wikitext."""
-
-    method: str  # lower case: get, put, post, delete, patch, head
-    path: str  # normalised: /1.1/(username)/info/collections
-    description: str  # wikitext of the description that followed (fields removed)
-    queries: list[tuple[str, str]] = field(default_factory=list)  # (name, wikitext)
-    reqheaders: list[tuple[str, str]] = field(default_factory=list)
-    resheaders: list[tuple[str, str]] = field(default_factory=list)
-    statuscodes: list[tuple[str, str]] = field(default_factory=list)  # ("200", "Success")
-    params: list[tuple[str, str]] = field(default_factory=list)  # described path placeholders
-    source: str = ""  # the exact page text this endpoint replaces
-    line: int = 0  # 1-based line of the endpoint line in the page
-    raw_path: str = ""  # the URL or path as written
-    noindex: bool = False  # a repeat of an endpoint already on the page
-
-
-# --- the path -----------------------------------------------------------------------------
-
-_SCHEME_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*")
-_ITALIC_NAME = re.compile(r"'{2,3}([A-Za-z_][\w-]*)'{2,3}")
-# {name}, <name>, <type:name>, [name], (name), $name: a value inside a segment.
-_INLINE_PLACEHOLDER = re.compile(
-    r"\{([A-Za-z_][\w-]*)\}|<(?:([A-Za-z_]\w*):)?([A-Za-z_][\w-]*)>|\[([A-Za-z_][\w-]*)\]"
-    r"|\((?:([A-Za-z_]\w*):)?([A-Za-z_][\w-]*)\)|\$([A-Za-z_][\w-]*)"
-)
-_VERSION_SEGMENT = re.compile(r"v?\d+(?:\.\d+)*")
-_UNSAFE_PATH_CHARS = re.compile(r"[^A-Za-z0-9\-._~%!$&*+,;=:@/()]")
-
-
-def _placeholder(name: str, kind: str | None = None) -> str:
-    # httpdomain only takes \w names inside "(...)".
-    name = name.replace("-", "_")
-    return f"({kind}:{name})" if kind else f"({name})"
-
-
-def _normalise_segment(segment: str, placeholders: frozenset[str]) -> str:
-    if segment.startswith(":") and re.fullmatch(r":[A-Za-z_][\w-]*", segment):
-        return _placeholder(segment[1:])
-    if segment in placeholders:
-        return _placeholder(segment)
-    if not any(c in segment for c in "{<[($"):
-        return segment
-
-    def replace(m: re.Match[str]) -> str:
-        name = m.group(1) or m.group(3) or m.group(4) or m.group(6) or m.group(7)
-        return _placeholder(name, m.group(2) or m.group(5))
-
-    return _INLINE_PLACEHOLDER.sub(replace, segment)
-
-
-def normalise_path(
-    url: str, placeholders: frozenset[str] = PLACEHOLDER_NAMES
-) -> tuple[str, list[str]]:
-    """Return ``(path, query names)`` for a URL or path written in a wiki page.
-
-    Scheme, host and the deployment prefix (whatever precedes the first
-    version-looking segment) are dropped; placeholder segments become
-    ``(name)``; the query string is returned as a list of names.
-    """
-    if "'" in url:
-        url = _ITALIC_NAME.sub(r"<\1>", url).replace("'", "")
-    text = html.unescape(url) if "&" in url else url
-    m = _SCHEME_HOST.match(text)
-    if m:
-        text = text[m.end():]
-    text = text.split("#", 1)[0]
-    path, _, query = text.partition("?")
-    segments = [_normalise_segment(s, placeholders) for s in path.split("/")]
-    # Drop empty segments (leading slash, "//") but keep a trailing slash.
-    trailing = len(segments) > 1 and segments[-1] == ""
-    segments = [s for s in segments if s]
-    for index, segment in enumerate(segments):
-        if _VERSION_SEGMENT.fullmatch(segment) or segment.strip("()") in _VERSION_NAMES:
-            segments = segments[index:]
-            break
-    clean = "/" + "/".join(segments) + ("/" if trailing and segments else "")
-    clean = _UNSAFE_PATH_CHARS.sub("", clean)
-    if clean.count("(") != clean.count(")"):
-        clean = clean.replace("(", "").replace(")", "")
-    names: list[str] = []
-    for part in re.split(r"[&;]", query):
-        name = re.sub(r"[^\w.\-\[\]]", "", part.split("=", 1)[0])
-        if name and name not in names:
-            names.append(name)
-    return clean, names
-
-
-# --- finding endpoint lines ---------------------------------------------------------------
 
 # No leading "\b": a pattern that starts with literals lets the regex engine skip ahead fast.
 _METHOD_NAMES = "|".join(METHODS)
@@ -176,18 +49,17 @@ _TRAILING_TAG = re.compile(r"</?\w+>$")
 _ENTITY_END = re.compile(r"&\w+;$")
 _HEADING = re.compile(r"^(={1,6})(.+?)(={1,6})[ \t]*$")
 _RULE = re.compile(r"^-{4,}")
-# Quantifiers over these are possessive ("*+"): a run of quotes must not backtrack.
-_OPENERS = r"'''|''|<(?:code|tt|b|strong|kbd|var)(?:\s[^<>\n]*)?>"
-_CLOSERS = r"'''|''|</(?:code|tt|b|strong|kbd|var)>"
+# Quantifiers over OPENERS and CLOSERS are possessive ("*+"): a run of quotes must not
+# backtrack.
 _ENDPOINT = re.compile(
-    rf"(?:\s|{_OPENERS})*+(?P<method>{_METHOD_NAMES})(?![\w-])"
-    rf"(?:\s|{_OPENERS}|{_CLOSERS})*+"
+    rf"(?:\s|{OPENERS})*+(?P<method>{_METHOD_NAMES})(?![\w-])"
+    rf"(?:\s|{OPENERS}|{CLOSERS})*+"
     r"(?P<path>(?:https?://|/)"
     r"(?:[A-Za-z0-9\-._~%!$&*+,;=:@/?#]|<[A-Za-z_][\w:-]*>|\{[A-Za-z_][\w-]*\}"
     r"|\[[A-Za-z_][\w-]*\]|\([A-Za-z_][\w:-]*\)|''[A-Za-z_][\w-]*'')*+)"
 )
-_MARKUP_ONLY = re.compile(rf"(?:[=*#;\s]|{_OPENERS})*+")
-_LEADING_CLOSERS = re.compile(rf"(?:\s|{_CLOSERS})*+")
+_MARKUP_ONLY = re.compile(rf"(?:[=*#;\s]|{OPENERS})*+")
+_LEADING_CLOSERS = re.compile(rf"(?:\s|{CLOSERS})*+")
 _REST_SEPARATOR = re.compile(r"\s*(?:[:,.;(]|[-\u2013\u2014](?=\s))")
 # Protected constructs: nothing inside them is an endpoint or ends a description.
 _TOKEN = re.compile(
@@ -315,6 +187,19 @@ def _is_continuation(line: str, marker: str) -> bool:
     return line[:1] == marker and line[1:2] in ("*", "#", ":", ";")
 
 
+def _candidate_lines(wikitext: str, line_starts: list[int]) -> set[int]:
+    """Lines where a method name stands after nothing but markup (a cheap first filter)."""
+    candidates = set()
+    for m in _ANY_METHOD.finditer(wikitext):
+        start = m.start()
+        if start and (wikitext[start - 1].isalnum() or wikitext[start - 1] == "_"):
+            continue  # part of a longer word
+        i = bisect_right(line_starts, start) - 1
+        if start - line_starts[i] < 60 and _MARKUP_ONLY.fullmatch(wikitext, line_starts[i], start):
+            candidates.add(i)
+    return candidates
+
+
 def split(
     wikitext: str, *, placeholders: frozenset[str] = PLACEHOLDER_NAMES
 ) -> list[str | Endpoint]:
@@ -327,15 +212,7 @@ def split(
         return []
     lines = wikitext.splitlines(keepends=True)
     line_starts = list(accumulate((len(line) for line in lines[:-1]), initial=0))
-    candidates = set()
-    for m in _ANY_METHOD.finditer(wikitext):
-        start = m.start()
-        if start and (wikitext[start - 1].isalnum() or wikitext[start - 1] == "_"):
-            continue  # part of a longer word
-        i = bisect_right(line_starts, start) - 1
-        # Cheap filter: only markup may precede the method on an endpoint line.
-        if start - line_starts[i] < 60 and _MARKUP_ONLY.fullmatch(wikitext, line_starts[i], start):
-            candidates.add(i)
+    candidates = _candidate_lines(wikitext, line_starts)
     if not candidates:
         return [wikitext]
     in_construct = _construct_states(wikitext, line_starts)
@@ -423,212 +300,5 @@ def _build(
         line=i + 1,
         raw_path=header.raw_path,
     )
-    endpoint.description = "\n".join(_extract_fields(body, endpoint)).strip("\n")
+    endpoint.description = "\n".join(extract_fields(body, endpoint)).strip("\n")
     return endpoint
-
-
-# --- fields listed in the description ---------------------------------------------------
-
-_CONTEXTS = [
-    ("status", re.compile(
-        r"(?:possible\s+)?(?:http\s+)?(?:status(?:\s+codes?)?|return(?:s|\s+codes?|\s+values?)"
-        r"|errors?|error\s+codes?|responses?|response\s+codes?)")),
-    ("query", re.compile(r"(?:query\s+)?(?:parameters?|params|arguments|query\s+string)")),
-    ("reqheader", re.compile(r"request\s+headers?")),
-    ("resheader", re.compile(r"response\s+headers?")),
-    ("header", re.compile(r"(?:http\s+)?headers?")),
-]
-_WRAPPERS = re.compile(r"'''|''|</?(?:code|tt|b|strong|kbd|var)>")
-_ITEM_NAME = re.compile(
-    rf"\s*(?P<open>(?:{_OPENERS})*+)\s*(?P<name>[A-Za-z0-9_][\w.\-\[\]]*)\s*"
-    rf"(?P<close>(?:{_CLOSERS})*+)(?P<rest>.*)",
-    re.DOTALL,
-)
-_ITEM_SEPARATOR = re.compile(r"\s*(?:[:=]|[-\u2013\u2014](?=\s))\s*")
-_REASON_THEN_SEPARATOR = re.compile(
-    r"\s*[A-Z][A-Za-z' ]{0,40}?\s*(?:[:=]|[-\u2013\u2014](?=\s))\s*"
-)
-_HEADER_SHAPE = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
-
-
-def _context_of(line: str) -> str | None:
-    """The kind of list a phrase line such as "Possible HTTP status codes:" introduces."""
-    if len(line) > 80:
-        return None
-    text = _WRAPPERS.sub("", line).strip().lstrip(";").strip().rstrip(":").strip().lower()
-    if not text or len(text) > 40:
-        return None
-    for kind, pattern in _CONTEXTS:
-        if pattern.fullmatch(text):
-            return kind
-    return None
-
-
-def _items(block: list[str]) -> list[list[str]]:
-    """Group a list block into items: a top-level line plus its nested lines."""
-    items: list[list[str]] = []
-    for line in block:
-        nested = line[1:2] in ("*", "#", ":", ";") or (
-            line[:1] == ":" and bool(items) and items[-1][0][:1] == ";"
-        )
-        if nested and items:
-            items[-1].append(line)
-        else:
-            items.append([line])
-    return items
-
-
-def _flatten_item(item: list[str]) -> str:
-    """One item as "name: text" on one line (markers of nested lines removed)."""
-    first = item[0][1:].strip()
-    more = [re.sub(r"^[*#:;]+", "", line).strip() for line in item[1:]]
-    if item[0][:1] == ";":
-        # "; term : definition" or "; term" followed by ": definition" lines.
-        term, _, definition = first.partition(":")
-        return f"{term.strip()}: " + " ".join([definition.strip(), *more]).strip()
-    return " ".join([first, *more]).strip()
-
-
-def _header_kind(name: str, context: str, method: str) -> str:
-    if context in ("reqheader", "resheader"):
-        return context
-    lower = name.lower()
-    if lower.startswith(("if-", "x-if-", "accept")) or lower in _REQUEST_HEADERS:
-        return "reqheader"
-    if lower.startswith("content-"):
-        return "reqheader" if method in ("put", "post", "patch") else "resheader"
-    return "resheader"
-
-
-def _parse_item(text: str, context: str | None, endpoint: Endpoint) -> bool:
-    """Record ``text`` (one list item, marker removed) as a field; False if not one."""
-    m = _ITEM_NAME.match(text)
-    if not m:
-        return False
-    name, rest = m.group("name"), m.group("rest")
-    sep = _ITEM_SEPARATOR.match(rest)
-    wrapped = bool(m.group("open") or m.group("close"))
-    body = rest[sep.end():] if sep else rest.strip()
-
-    if re.fullmatch(r"[1-5]\d\d", name):
-        if int(name) not in KNOWN_STATUS_CODES or context not in (None, "status"):
-            return False
-        if not sep and context is None:
-            reason = _REASON_THEN_SEPARATOR.match(rest)
-            if not reason:
-                return False
-            body = rest[reason.end():]
-        endpoint.statuscodes.append((name, body.strip()))
-        return True
-    if not sep and not wrapped and (context is None or body):
-        return False  # "* frob" names a field; "* Some prose" does not
-
-    placeholder_names = set(re.findall(r"\((?:\w+:)?(\w+)\)", endpoint.path))
-    query_names = {q for q, _ in endpoint.queries}
-    is_header = _HEADER_SHAPE.fullmatch(name) or name.lower() in _PLAIN_HEADERS
-    if context in ("reqheader", "resheader", "header") or (
-        context is None and is_header and sep and name not in query_names
-    ):
-        if not is_header:
-            return False
-        kind = _header_kind(name, context or "", endpoint.method)
-        getattr(endpoint, f"{kind}s").append((name, body.strip()))
-        return True
-    if context == "query" or (context is None and (name in query_names or
-                                                   name.replace("-", "_") in placeholder_names)):
-        if name.replace("-", "_") in placeholder_names:
-            endpoint.params.append((name.replace("-", "_"), body.strip()))
-        elif name in query_names:
-            endpoint.queries = [(q, body.strip() if q == name else d) for q, d in endpoint.queries]
-        else:
-            endpoint.queries.append((name, body.strip()))
-        return True
-    return False
-
-
-def _extract_fields(lines: list[str], endpoint: Endpoint) -> list[str]:
-    """Move recognised list items into ``endpoint``'s fields; return what is left."""
-    out: list[str] = []
-    i = 0
-    n = len(lines)
-    while i < n:
-        line = lines[i]
-        context = _context_of(line) if line[:1] not in ("*", "#") else None
-        start = i + 1 if context else i
-        k = start
-        while context and k < n and not lines[k].strip():
-            k += 1  # blank lines between the phrase and its list
-        if k >= n or lines[k][:1] not in ("*", "#", ";"):
-            out.append(line)
-            i += 1
-            continue
-        end = k
-        while end < n and lines[end][:1] in ("*", "#", ";", ":"):
-            end += 1
-        kept: list[str] = []
-        for item in _items(lines[k:end]):
-            # ":" lines are indentation, not list items.
-            if item[0][:1] == ":" or not _parse_item(_flatten_item(item), context, endpoint):
-                kept.extend(item)
-        if context and kept:
-            out.extend(lines[i:k])  # the phrase still introduces what is left
-        out.extend(kept)
-        i = end
-    return out
-
-
-# --- rendering ----------------------------------------------------------------------------
-
-
-def render(endpoint: Endpoint, convert_fragment: Callable[[str], str]) -> str:
-    """Render ``endpoint`` as an ``http:<method>`` directive (reST, no trailing blank)."""
-    out = [f".. http:{endpoint.method}:: {endpoint.path}"]
-    if endpoint.noindex:
-        out.append("   :noindex:")
-    body = convert_fragment(endpoint.description).strip("\n") if endpoint.description else ""
-    if body.strip():
-        out.append("")
-        out.extend(f"   {line}" if line.strip() else "" for line in body.splitlines())
-    fields = list(_fields(endpoint, convert_fragment))
-    if fields:
-        out.append("")
-        out.extend(fields)
-    return "\n".join(out)
-
-
-def _fields(endpoint: Endpoint, convert_fragment: Callable[[str], str]) -> Iterable[str]:
-    groups = [
-        ("param", endpoint.params),
-        ("query", endpoint.queries),
-        ("reqheader", endpoint.reqheaders),
-        ("resheader", endpoint.resheaders),
-        ("statuscode", endpoint.statuscodes),
-    ]
-    for kind, entries in groups:
-        for name, text in entries:
-            # A field body is one paragraph: the converter's blocks are joined.
-            flat = " ".join(convert_fragment(text).split()) if text.strip() else ""
-            yield f"   :{kind} {name}:" + (f" {flat}" if flat else "")
-
-
-# --- whole pages --------------------------------------------------------------------------
-
-_API_HEADING = re.compile(r"\b(?:API|APIs|REST|[Ee]ndpoints?)\b")
-
-
-def looks_like_api_page(wikitext: str) -> bool:
-    """True when the page describes an HTTP API.
-
-    That is: two or more endpoint descriptions, or one under a heading that
-    names an API ("API", "REST", "Endpoints").
-    """
-    count = sum(isinstance(segment, Endpoint) for segment in split(wikitext))
-    if count >= 2:
-        return True
-    if count == 0:
-        return False
-    for line in wikitext.splitlines():
-        m = _HEADING.match(line)
-        if m and _API_HEADING.search(m.group(2)):
-            return True
-    return False

@@ -1,94 +1,42 @@
-"""Wikitext -> reST, without I/O.
-
-The converter parses with mwparserfromhell (style tags skipped: quotes are resolved per line the
-way MediaWiki does it, which also avoids the parser's slow paths), then walks the nodes line by
-line to build blocks (paragraphs, lists, tables, code, directives) and joins them into reST. All
-wiki text goes through :mod:`docscenter.rst` escaping, so wiki content stays visible text.
-
-This module is the public interface and assembles whole pages; the work is done by
-:mod:`.parsing` (pre-cleaning), :mod:`.blocks` (block structure), :mod:`.inline` (text, links,
-images), :mod:`.wikitable` (tables), :mod:`.parser_functions` and :mod:`.nodes`.
-"""
+"""Whole pages and fragments: pre-cleaning, parsing, the endpoint pass, the block walk and
+the page's title, label and footnotes around them."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import replace
 
-from mwparserfromhell.nodes import Heading, Node, Tag
+from mwparserfromhell.nodes import Heading, Node, Tag, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 from ... import rst
 from ...rst import Block, join_blocks
-from ..options import (
-    DEFAULT_INTERWIKI,
-    DEFAULT_TEMPLATES,
-    ConvertedPage,
-    ConvertOptions,
-    PageRef,
-    TemplateRule,
-)
-from ..titles import _next_anchor, normalise_title, section_label
-from . import endpoints
-from .context import _Ctx
-from .inline import _inline_rst, _link_tokens
-from .parsing import _parse, _preclean
-from .walker import _blocks, _footnote_blocks
-from .wiki_tables import _lift_tables
-from .wikinodes import _plain
-
-__all__ = [
-    "DEFAULT_INTERWIKI",
-    "DEFAULT_TEMPLATES",
-    "ConvertOptions",
-    "ConvertedPage",
-    "PageRef",
-    "TemplateRule",
-    "convert_fragment",
-    "convert_page",
-    "heading_anchors",
-    "normalise_title",
-    "section_label",
-]
+from ..options import ConvertedPage, ConvertOptions
+from ..titles import next_anchor, normalise_title
+from .context import Context, SplitTable
+from .endpoint_fields import Endpoint, render
+from .endpoints import split
+from .handlers import HANDLERS
+from .inline import inline_rst
+from .parsing import parse, preclean
+from .references import footnotes
+from .wiki_tables import lift_tables
+from .wikinodes import plain_text
 
 
 def heading_anchors(wikitext: str) -> frozenset[str]:
     """Anchors of the page's headings (duplicates numbered "_2", "_3" as MediaWiki does)."""
-    return _anchors_of(_parse(_preclean(wikitext)))
-
-
-def _anchors_of(code: Wikicode) -> frozenset[str]:
-    seen: Counter[str] = Counter()
-    return frozenset(_next_anchor(seen, _plain(h.title.nodes)) for h in _headings(code.nodes))
-
-
-def _headings(nodes: Iterable[Node]) -> Iterable[Heading]:
-    # A plain walk is much cheaper than Wikicode.filter_headings() on large pages.
-    for node in nodes:
-        if isinstance(node, Heading):
-            yield node
-        elif isinstance(node, Tag) and node.contents is not None:
-            yield from _headings(node.contents.nodes)
+    return _anchors_of(parse(preclean(wikitext)))
 
 
 def convert_page(wikitext: str, title: str, options: ConvertOptions) -> ConvertedPage:
     """Convert a whole wiki page into a reST document (label, title, body)."""
-    text, lifted = _lift_tables(_preclean(wikitext))
+    ctx, code, text = _start(wikitext, title, options)
     redirect = _redirect_target(text)
-    code = _parse(text)
-    ctx = _Ctx(options, title, _anchors_of(code))
-    ctx.lifted = lifted
     if redirect is not None:
-        target = _parse(redirect)
-        link = _inline_rst(_link_tokens(target.nodes[0], ctx, [], frozenset()))
-        body = ["This page redirects to " + link + "."] if link else []
-        ctx.categories = [
-            normalise_title(str(n.title)).partition(":")[2]
-            for n in code.filter_wikilinks()
-            if normalise_title(str(n.title)).startswith("Category:")
-        ]
+        body = _redirect_body(redirect, code, ctx)
         redirect = normalise_title(redirect[2:-2].split("|")[0].split("#")[0])
     else:
         body = _body(text, code, ctx)
@@ -115,17 +63,37 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
 
 def convert_fragment(wikitext: str, options: ConvertOptions) -> str:
     """Convert wikitext into block reST without a title (headings become rubrics)."""
-    text, lifted = _lift_tables(_preclean(wikitext))
-    code = _parse(text)
-    ctx = _Ctx(options, "", _anchors_of(code))
-    ctx.lifted = lifted
-    blocks = _blocks(code.nodes, ctx, nested=True)
-    blocks += _footnote_blocks(ctx)
+    ctx, code, _text = _start(wikitext, "", options)
+    blocks = ctx.blocks(code.nodes) + footnotes(ctx)
     lines = _drop_dangling_refs(join_blocks(blocks, top=False), ctx)
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _drop_dangling_refs(lines: list[str], ctx: _Ctx) -> list[str]:
+def _start(wikitext: str, title: str, options: ConvertOptions) -> tuple[Context, Wikicode, str]:
+    """The context of a new conversion, the parsed page and its cleaned text."""
+    text = preclean(wikitext)
+    lifted: list[SplitTable] = []
+    if options.table_fast_path:
+        text, lifted = lift_tables(text)
+    code = parse(text)
+    return Context(options, title, _anchors_of(code), HANDLERS, lifted), code, text
+
+
+def _anchors_of(code: Wikicode) -> frozenset[str]:
+    seen: Counter[str] = Counter()
+    return frozenset(next_anchor(seen, plain_text(h.title.nodes)) for h in _headings(code.nodes))
+
+
+def _headings(nodes: Iterable[Node]) -> Iterable[Heading]:
+    # A plain walk is much cheaper than Wikicode.filter_headings() on large pages.
+    for node in nodes:
+        if isinstance(node, Heading):
+            yield node
+        elif isinstance(node, Tag):
+            yield from _headings(node.contents.nodes)
+
+
+def _drop_dangling_refs(lines: list[str], ctx: Context) -> list[str]:
     """Turn same-page references whose heading got no label (rare) back into text."""
     dangling = [(role, text) for role, label, text in ctx.same_page_refs
                 if label not in ctx.labels]
@@ -139,6 +107,8 @@ def _drop_dangling_refs(lines: list[str], ctx: _Ctx) -> list[str]:
     return out
 
 
+# -- redirects ------------------------------------------------------------------------------------
+
 _REDIRECT = re.compile(r"^\s*#REDIRECT\s*:?\s*(\[\[[^\[\]\n]+\]\])", re.I)
 
 
@@ -147,29 +117,54 @@ def _redirect_target(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _body(text: str, code: Wikicode, ctx: _Ctx) -> list[str]:
+def _redirect_body(redirect: str, code: Wikicode, ctx: Context) -> list[str]:
+    """"This page redirects to <link>."; the page's categories are still noted."""
+    link = inline_rst(ctx.tokens(parse(redirect).nodes[:1]))
+    ctx.categories = [
+        normalise_title(str(n.title)).partition(":")[2]
+        for n in code.filter_wikilinks()
+        if isinstance(n, Wikilink) and normalise_title(str(n.title)).startswith("Category:")
+    ]
+    return ["This page redirects to " + link + "."] if link else []
+
+
+# -- the body, with its endpoints -----------------------------------------------------------------
+
+
+def _body(text: str, code: Wikicode, ctx: Context) -> list[str]:
     """Convert a page body, letting the endpoint detector take its segments first."""
-    segments: list[Any] = [text]
+    segments: list[str | Endpoint] = [text]
     if ctx.options.detect_endpoints:
-        segments = endpoints.split(text)
-
-    def fragment(wikitext: str) -> str:
-        # Shares the page state so footnotes and labels stay unique on the page.
-        lines = join_blocks(_blocks(_parse(_preclean(wikitext)).nodes, ctx, True), False)
-        return "\n".join(lines)
-
+        segments = split(text)
     blocks: list[Block] = []
     for segment in segments:
         if isinstance(segment, str):
             # The whole page comes back when no endpoint is found: reuse its parse.
-            nodes = code.nodes if segment == text else _parse(segment).nodes
-            blocks += _blocks(nodes, ctx, nested=False)
+            nodes = code.nodes if segment == text else parse(segment).nodes
+            blocks += ctx.blocks(nodes, nested=False)
             continue
-        try:
-            rendered = endpoints.render(segment, fragment)
-        except NotImplementedError:
-            rendered = fragment(segment.description)
+        rendered = render(converted_endpoint(segment, ctx))
         if rendered.strip():
             blocks.append(("raw", rendered.rstrip("\n").split("\n")))
-    blocks += _footnote_blocks(ctx)
+    blocks += footnotes(ctx)
     return join_blocks(blocks, top=True)
+
+
+def converted_endpoint(endpoint: Endpoint, ctx: Context) -> Endpoint:
+    """The endpoint with its description and field texts converted to reST on this page
+    (footnotes and labels stay unique on the page)."""
+
+    def fields(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(name, _fragment(text, ctx) if text.strip() else "") for name, text in entries]
+
+    # Converted in the order they are written: description, then fields by kind.
+    description = _fragment(endpoint.description, ctx) if endpoint.description else ""
+    return replace(endpoint, description=description, params=fields(endpoint.params),
+                   queries=fields(endpoint.queries), reqheaders=fields(endpoint.reqheaders),
+                   resheaders=fields(endpoint.resheaders),
+                   statuscodes=fields(endpoint.statuscodes))
+
+
+def _fragment(wikitext: str, ctx: Context) -> str:
+    lines = join_blocks(ctx.blocks(parse(preclean(wikitext)).nodes), False)
+    return "\n".join(lines)
