@@ -75,8 +75,8 @@ def pygments_lang(lang: str, code: str) -> str:
     if not lang or lang == "text":
         return "text"
     try:
-        from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
-        from pygments.token import Error  # type: ignore[import-untyped]
+        from pygments.lexers import get_lexer_by_name
+        from pygments.token import Error
 
         lexer = get_lexer_by_name(lang)
     except Exception:  # pygments missing or no such lexer
