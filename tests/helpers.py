@@ -15,6 +15,15 @@ from xml.sax.saxutils import escape
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_BASE = "https://wiki.example.org/wiki/Main_Page"  # the <base> of dumps write_dump makes
+CORPUS_VARIABLE = "DOCSCENTER_CORPUS"
+
+
+def corpus(*parts: str) -> Path:
+    """A path in the shared wiki corpus (real MediaWiki content, never copied into the
+    repository): under ``$DOCSCENTER_CORPUS``, else ``../shared/corpus`` next to the
+    repository. Tests that need it skip, naming the path, when it is absent."""
+    base = os.environ.get(CORPUS_VARIABLE)
+    return (Path(base) if base else REPO.parent / "shared" / "corpus").joinpath(*parts)
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, check: int | None = 0,

@@ -14,7 +14,7 @@ from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.directives.admonitions import BaseAdmonition
 from docutils.parsers.rst.directives.body import CodeBlock
 
-from docscenter.wiki.convert import ConvertOptions, PageRef, convert_page
+from docscenter.wiki.convert import ConvertOptions, PageRef, convert_page, heading_anchors
 
 CASES = Path(__file__).parent / "cases"
 WIKI_URL = "https://wiki.example.org/wiki/$1"
@@ -26,14 +26,9 @@ SIBLINGS = {
 }
 
 
-def resolve(title: str) -> PageRef | None:
-    """Resolver used by every fixture: only the sibling pages are imported."""
-    sibling = SIBLINGS.get(title)
-    if sibling is None:
-        return None
-    from docscenter.wiki.convert import heading_anchors
-
-    return PageRef(sibling[0], sibling[1], heading_anchors(sibling[2]))
+# The imported pages every fixture may link to: only the siblings.
+PAGES = {title: PageRef(docname, label, heading_anchors(text))
+         for title, (docname, label, text) in SIBLINGS.items()}
 
 
 def sibling_pages() -> dict[str, str]:
@@ -60,30 +55,66 @@ class Case:
 
     def convert_options(self) -> ConvertOptions:
         wiki_url = self.options.get("wiki_url", WIKI_URL) or None
-        return ConvertOptions(label=self.label, resolve=resolve, wiki_url=wiki_url)
+        return ConvertOptions(label=self.label, pages=PAGES, wiki_url=wiki_url)
+
+
+class FixtureError(ValueError):
+    """A fixture file that does not say what its test needs (a typo would make it vacuous)."""
+
+
+def read_sections(path: Path, allowed: set[str], required: set[str]) -> dict[str, str]:
+    """The ``--- <section>`` sections of a fixture file, by name. Before the first section
+    only ``#`` comment lines may stand; an unknown, repeated or missing section fails."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if line.startswith("--- "):
+            name = line[4:].strip()
+            if name not in allowed:
+                raise FixtureError(f"{path.name}:{number}: unknown section {name!r} "
+                                   f"(known: {', '.join(sorted(allowed))})")
+            if name in sections:
+                raise FixtureError(f"{path.name}:{number}: section {name!r} repeated")
+            current = sections[name] = []
+        elif current is not None:
+            current.append(line)
+        elif line.strip() and not line.startswith("#"):
+            raise FixtureError(f"{path.name}:{number}: text before the first section")
+    missing = required - set(sections)
+    if missing:
+        raise FixtureError(f"{path.name}: missing section {', '.join(sorted(missing))}")
+    return {name: "\n".join(lines) for name, lines in sections.items()}
+
+
+CASE_SECTIONS = {"name", "options", "wikitext", "rst", "meta"}
+CASE_OPTIONS = {"page", "wiki_url"}
+CASE_META = {"redirect", "categories", "images", "glossary", "unknown", "title"}
 
 
 def load_case(path: Path) -> Case:
     """Parse a fixture: sections start with ``--- <section>`` lines (see test_convert.py)."""
-    sections: dict[str, list[str]] = {}
-    current = None
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("--- "):
-            current = line[4:].strip()
-            sections[current] = []
-        elif current is not None:
-            sections[current].append(line)
-    text = {k: "\n".join(v).strip("\n") for k, v in sections.items()}
+    text = {k: v.strip("\n") for k, v in
+            read_sections(path, CASE_SECTIONS, {"name", "wikitext", "rst"}).items()}
 
-    def pairs(name: str) -> dict[str, str]:
+    def pairs(name: str, known: set[str]) -> dict[str, str]:
         out = {}
         for line in text.get(name, "").splitlines():
             if line.strip():
-                key, _, value = line.partition(":")
+                key, colon, value = line.partition(":")
+                if not colon or key.strip() not in known:
+                    raise FixtureError(f"{path.name}: {name}: {line.strip()!r} is not one of "
+                                       f"{', '.join(sorted(known))} followed by ':'")
                 out[key.strip()] = value.strip()
         return out
 
-    return Case(path.stem, text["wikitext"], text["rst"], pairs("options"), pairs("meta"))
+    return Case(path.stem, text["wikitext"], text["rst"], pairs("options", CASE_OPTIONS),
+                pairs("meta", CASE_META))
+
+
+def load_endpoint_case(path: Path) -> dict[str, str]:
+    """An endpoint fixture (see test_endpoints.py): ``# comment`` lines, then the wikitext,
+    the expected directives and, optionally, the text left around them."""
+    return read_sections(path, {"wikitext", "rst", "remainder"}, {"wikitext", "rst"})
 
 
 def all_cases() -> list[Case]:

@@ -15,6 +15,8 @@ Fixture format (plain text, sections start with a line ``--- <section>``)::
     redirect: Target            categories: A, B        title: T
     unknown: Name=2, Other=1    images: A.png           glossary: Term, Other term
 
+Any other section or key fails the loader (``rstcases.FixtureError``), naming the file.
+
 Every case's output is also parsed with docutils: no system message, and no raw, include,
 substitution or foreign target node. The build test puts every case into one Sphinx project
 and builds it with -W -n.

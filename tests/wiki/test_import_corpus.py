@@ -1,5 +1,6 @@
 """The whole WPD corpus (372 real MediaWiki pages) imports into one service and the center
-builds strictly with zero warnings. Needs ../shared/corpus next to the repository (CI has it)."""
+builds strictly with zero warnings. Needs the corpus (``$DOCSCENTER_CORPUS`` or ../shared/corpus
+next to the repository; CI has it)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, run_cli
+from helpers import corpus, run_cli
 
-EXPORT = REPO.parent / "shared" / "corpus" / "wpd" / "export.xml"
+EXPORT = corpus("wpd", "export.xml")
 PAGES = 372
 
 pytestmark = [

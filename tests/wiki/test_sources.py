@@ -17,9 +17,10 @@ from docscenter.wiki.sources import (
     open_source,
     read_wiki_files,
 )
+from helpers import corpus
 
 DATA = Path(__file__).parent / "data"
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "wpd"
+CORPUS = corpus("wpd")
 
 
 def one_line(exc: pytest.ExceptionInfo[SourceError]) -> str:

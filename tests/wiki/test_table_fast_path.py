@@ -3,43 +3,44 @@ full parse gives, on the fixtures, the corpus and random tables."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docscenter.wiki import convert
-from helpers import REPO
-from rstcases import all_cases, resolve
+from docscenter.wiki.convert import ConvertOptions, convert_page
+from docscenter.wiki.convert.parsing import preclean
+from docscenter.wiki.convert.wiki_tables import lift_tables
+from helpers import corpus
+from rstcases import PAGES, all_cases
 
-OPTIONS = convert.ConvertOptions(label="t", resolve=resolve,
-                                 wiki_url="https://wiki.example.org/wiki/$1")
-CORPUS = REPO.parent / "shared/corpus/wpd/export.xml"
+OPTIONS = ConvertOptions(label="t", pages=PAGES, wiki_url="https://wiki.example.org/wiki/$1")
+FULL_PARSE = replace(OPTIONS, table_fast_path=False)
+CORPUS = corpus("wpd", "export.xml")
 
 
-def both_ways(wikitext: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    fast = convert.convert_page(wikitext, "Page", OPTIONS).rst
-    with monkeypatch.context() as patch:
-        patch.setattr(convert, "_lift_tables", lambda text: (text, []))
-        full = convert.convert_page(wikitext, "Page", OPTIONS).rst
+def both_ways(wikitext: str) -> tuple[str, str]:
+    fast = convert_page(wikitext, "Page", OPTIONS).rst
+    full = convert_page(wikitext, "Page", FULL_PARSE).rst
     return fast, full
 
 
-def test_fixture_tables_convert_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixture_tables_convert_the_same() -> None:
     tables = [case for case in all_cases() if "{|" in case.wikitext]
     assert len(tables) >= 5
     lifted = 0
     for case in tables:
-        lifted += len(convert._lift_tables(convert._preclean(case.wikitext))[1])
-        fast, full = both_ways(case.wikitext, monkeypatch)
+        lifted += len(lift_tables(preclean(case.wikitext))[1])
+        fast, full = both_ways(case.wikitext)
         assert fast == full, case.name
     assert lifted >= 3  # the fast path is really taken
 
 
 def test_tables_in_literal_text_stay_text() -> None:
     text = "<pre>\n{|\n| a\n|}\n</pre>\n<!--\n{|\n| b\n|}\n-->\n{|\n| c\n|}\n"
-    _, tables = convert._lift_tables(text)
+    _, tables = lift_tables(text)
     assert tables == [(None, [[(False, " c")]])]
 
 
@@ -65,18 +66,12 @@ def test_random_tables_convert_the_same(rows: list, caption: bool) -> None:
             lines.append(("! " if header else "| ") + text)
     lines.append("|}")
     wikitext = "Before.\n\n" + "\n".join(lines) + "\n\nAfter.\n"
-    fast = convert.convert_page(wikitext, "Page", OPTIONS).rst
-    original = convert._lift_tables
-    convert._lift_tables = lambda text: (text, [])
-    try:
-        full = convert.convert_page(wikitext, "Page", OPTIONS).rst
-    finally:
-        convert._lift_tables = original
+    fast, full = both_ways(wikitext)
     assert fast == full
 
 
 @pytest.mark.corpus
-def test_corpus_tables_convert_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_corpus_tables_convert_the_same() -> None:
     if not CORPUS.exists():
         pytest.skip(f"corpus not found at {CORPUS}")
     from docscenter.wiki.export import ExportReader
@@ -84,5 +79,5 @@ def test_corpus_tables_convert_the_same(monkeypatch: pytest.MonkeyPatch) -> None
     pages = [p for p in ExportReader(Path(CORPUS)) if "{|" in p.text]
     assert len(pages) > 20
     for page in pages:
-        fast, full = both_ways(page.text, monkeypatch)
+        fast, full = both_ways(page.text)
         assert fast == full, page.title

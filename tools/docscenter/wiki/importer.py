@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,22 +40,6 @@ TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow mac
 # -- pass 2: conversion (in worker processes) ----------------------------------------------
 
 @dataclass(frozen=True)
-class _Shared:
-    refs: dict[str, PageRef]
-    wiki_url: str | None
-    templates: dict[str, Any]
-    glossary_terms: dict[str, str] | None = None  # shared glossary spellings, with --glossary
-
-
-_SHARED: _Shared | None = None  # set before the worker pool forks
-
-
-def _resolve(title: str) -> PageRef | None:
-    assert _SHARED is not None
-    return _SHARED.refs.get(normalise_title(title))
-
-
-@dataclass(frozen=True)
 class _Task:
     """One page for a worker: convert it, render the stub, decide, stage the file."""
 
@@ -78,13 +62,10 @@ class _Done:
     glossary: list[tuple[str, str]]
 
 
-def _convert(task: _Task) -> _Done:
-    """In a worker: the whole per-page job, so the parent only collects small results."""
-    assert _SHARED is not None
-    options = ConvertOptions(label=task.label, resolve=_resolve, wiki_url=_SHARED.wiki_url,
-                             templates=_SHARED.templates,
-                             glossary_terms=_SHARED.glossary_terms)
-    page = convert_page(task.text, task.title, options)
+def _convert(options: ConvertOptions, task: _Task) -> _Done:
+    """In a worker: the whole per-page job, so the parent only collects small results.
+    ``options`` hold what every page shares (link targets, wiki URL, templates)."""
+    page = convert_page(task.text, task.title, replace(options, label=task.label))
     text = render_stub(task.provenance, prefix_endpoints(page.rst, task.service))
     action = _decide(task.path, text, task.force)
     if action in WRITES and task.staged is not None:
@@ -192,13 +173,14 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     if request.commit and not request.dry_run:
         _refuse_dirty(center, [p.path for p in plan.pages])
 
-    global _SHARED
     spellings = glossary_spellings(center.root / center.glossary_path) \
         if request.glossary else None
-    _SHARED = _Shared(dict(plan.refs), plan.base_url, dict(manifest.templates), spellings)
+    shared = ConvertOptions(label="", pages=dict(plan.refs), wiki_url=plan.base_url,
+                            templates=dict(manifest.templates), glossary_terms=spellings)
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
-        staged = _convert_all(source_pages, report, staging, request, timeout, progress)
+        staged = _convert_all(source_pages, report, staging, request, shared, timeout,
+                              progress)
         if not request.dry_run:
             _install(center, request, report, staged, staging)
     finally:
@@ -207,7 +189,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
 
 
 def _convert_all(source_pages: SourcePages, report: Report, staging: Path,
-                 request: ImportRequest, timeout: float, progress: Progress) -> dict[Path, Path]:
+                 request: ImportRequest, shared: ConvertOptions, timeout: float,
+                 progress: Progress) -> dict[Path, Path]:
     """Convert every planned page on every core; the stubs to write are staged (memory stays
     flat however large the dump). Returns stub path -> staged file."""
     plan = report.plan
@@ -227,7 +210,8 @@ def _convert_all(source_pages: SourcePages, report: Report, staging: Path,
                           size=lambda task: len(task.text))
     total = len(plan.pages)
     progress(0, total)
-    for done, (task, result) in enumerate(run_bounded(_convert, tasks, timeout=timeout), 1):
+    for done, (task, result) in enumerate(run_bounded(_convert, tasks, shared=shared,
+                                                        timeout=timeout), 1):
         planned = plan.page(task.title)
         assert planned is not None
         report.results[planned.path] = _result(report, planned, task, result)

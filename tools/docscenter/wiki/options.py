@@ -1,12 +1,13 @@
 """What the converter is told and what it returns: options, template rules, page results.
 
-Plain dataclasses at module level, so options pickle into worker processes.
+Plain dataclasses at module level, so options pickle into worker processes. Kept apart from
+the converter package (:mod:`.convert`) so that reading a manifest does not load the parser.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -65,16 +66,13 @@ DEFAULT_INTERWIKI: Mapping[str, str] = MappingProxyType({
 })
 
 
-def _no_page(title: str) -> PageRef | None:
-    return None
-
-
 @dataclass(frozen=True)
 class ConvertOptions:
     """How one page is converted."""
 
     label: str  # label prefix of this page (unique in the center)
-    resolve: Callable[[str], PageRef | None] = _no_page
+    # The imported pages links may point at, by normalised title (see normalise_title).
+    pages: Mapping[str, PageRef] = field(default_factory=dict)
     wiki_url: str | None = None  # article path with "$1", e.g. "https://wiki.example.org/wiki/$1"
     # Plain dict copies by default, so options pickle into worker processes.
     templates: Mapping[str, TemplateRule] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
@@ -84,6 +82,9 @@ class ConvertOptions:
     # to the shared glossary, spelt as there (lower-case term -> spelling); terms it lacks
     # keep the wiki's spelling (the importer adds them to the glossary).
     glossary_terms: Mapping[str, str] | None = None
+    # Simple tables are split line by line instead of parsed (much faster, same result);
+    # False sends every table through the full parse (the tests compare both).
+    table_fast_path: bool = True
 
 
 @dataclass

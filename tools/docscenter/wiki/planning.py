@@ -14,10 +14,9 @@ from pathlib import Path
 from ..core.center import Center
 from ..core.provenance import split_stub
 from ..errors import UsageError
-from .convert import PageRef, normalise_title
+from .convert import LITERAL_SPANS, PageRef, next_anchor, normalise_title
 from .manifest import Manifest
 from .naming import page_name
-from .parsing import LITERAL_SPANS
 from .source_types import WikiPage, redirect_target
 
 WIKI_FOLDER = "wiki"
@@ -65,13 +64,11 @@ def quick_anchors(text: str) -> frozenset[str]:
     """Anchors of the headings whose title is plain text, found without a full parse. Only
     these are offered as ``:ref:`` targets to other pages, so a reference never points at a
     label the converter did not make."""
-    from .titles import _next_anchor
-
     seen: Counter[str] = Counter()
     plain: set[str] = set()
     for match in _HEADING.finditer(LITERAL_SPANS.sub("", text)):
         title = match[2].strip()
-        anchor = _next_anchor(seen, re.sub(r"['\[\]{}<>|&]", "", title))
+        anchor = next_anchor(seen, re.sub(r"['\[\]{}<>|&]", "", title))
         if not re.search(r"['\[\]{}<>|&_%]", title):
             plain.add(anchor)
     return frozenset(plain)

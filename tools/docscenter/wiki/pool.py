@@ -14,7 +14,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+S = TypeVar("S")
 T = TypeVar("T")
+R = TypeVar("R")
 QUEUED_PER_WORKER = 3  # tasks waiting per worker, so no worker idles between pages
 
 
@@ -41,11 +43,13 @@ class _Slots:
 
 _SLOTS: _Slots | None = None  # in a worker: the shared slots
 _SLOT = 0  # in a worker: its own slot
+_SHARED: Any = None  # in a worker: what run_bounded was given to share
 
 
-def _init_worker(slots: _Slots) -> None:
-    global _SLOTS, _SLOT
+def _init_worker(slots: _Slots, shared: Any) -> None:
+    global _SLOTS, _SLOT, _SHARED
     _SLOTS = slots
+    _SHARED = shared
     with slots.next_slot.get_lock():
         _SLOT = slots.next_slot.value
         slots.next_slot.value += 1
@@ -55,12 +59,12 @@ def _init_worker(slots: _Slots) -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-def _call(function: Callable[[T], Any], number: int, task: T) -> Any:
+def _call(function: Callable[[Any, T], R], number: int, task: T) -> R | Exception:
     assert _SLOTS is not None
     _SLOTS.task[_SLOT] = number
     _SLOTS.started[_SLOT] = time.monotonic()
     try:
-        return function(task)
+        return function(_SHARED, task)
     except Exception as exc:  # reported per page by the caller
         return exc
     finally:
@@ -70,8 +74,8 @@ def _call(function: Callable[[T], Any], number: int, task: T) -> Any:
 class _Workers:
     """Forked workers running ``function``, and the slots telling what each one runs."""
 
-    def __init__(self, function: Callable[[T], Any], workers: int) -> None:
-        self.function, self.workers = function, workers
+    def __init__(self, function: Callable[[Any, T], Any], workers: int, shared: Any) -> None:
+        self.function, self.workers, self.shared = function, workers, shared
         self.context = multiprocessing.get_context("fork")
         # Set by the pool's result thread when any task finishes: the loop wakes at once.
         self.finished_one = threading.Event()
@@ -80,7 +84,7 @@ class _Workers:
     def _start(self) -> None:
         self.slots = _Slots(self.context, self.workers)
         self.pool = self.context.Pool(self.workers, initializer=_init_worker,
-                                      initargs=(self.slots,))
+                                      initargs=(self.slots, self.shared))
 
     def submit(self, number: int, task: T) -> Any:
         return self.pool.apply_async(_call, (self.function, number, task),
@@ -97,16 +101,16 @@ class _Workers:
 
 
 def run_bounded(
-    function: Callable[[T], Any], tasks: Iterable[T], *, timeout: float,
+    function: Callable[[S, T], R], tasks: Iterable[T], *, shared: S, timeout: float,
     workers: int | None = None,
-) -> Iterator[tuple[T, Any]]:
-    """Yield ``(task, function(task))`` as results arrive; a task running longer than
-    ``timeout`` seconds yields ``(task, TimedOut)``; an exception is yielded, not raised.
+) -> Iterator[tuple[T, R | TimedOut | Exception]]:
+    """Yield ``(task, function(shared, task))`` as results arrive; a task running longer
+    than ``timeout`` seconds yields ``(task, TimedOut)``; an exception is yielded, not raised.
 
-    ``function`` must be a module-level function. Workers are forked, so they share the
-    parent's module state as it was when the pool started."""
+    ``function`` must be a module-level function. ``shared`` (options, link targets...) is
+    handed to each worker once, as it forks, rather than sent with every task."""
     count = max(1, workers or os.cpu_count() or 1)
-    pool = _Workers(function, count)
+    pool = _Workers(function, count, shared)
     queue = iter(tasks)
     numbers = itertools.count()
     running: dict[int, tuple[T, Any]] = {}

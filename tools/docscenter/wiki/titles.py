@@ -15,7 +15,8 @@ _NAMESPACES = {
 }
 
 
-def _upper_first(text: str) -> str:
+def upper_first(text: str) -> str:
+    """``text`` with its first letter in upper case (MediaWiki's first-letter rule)."""
     return text[:1].upper() + text[1:]
 
 
@@ -25,11 +26,11 @@ def normalise_title(title: str) -> str:
     ns, sep, rest = title.partition(":")
     canonical = _NAMESPACES.get(" ".join(ns.split()).lower()) if sep else None
     if canonical:
-        return f"{canonical}:{_upper_first(rest.strip())}"
-    return _upper_first(title)
+        return f"{canonical}:{upper_first(rest.strip())}"
+    return upper_first(title)
 
 
-def _anchor(text: str) -> str:
+def anchor_of(text: str) -> str:
     """The anchor MediaWiki gives a heading or a link fragment (spaces become "_")."""
     return "_".join(unquote(text).replace("_", " ").split())
 
@@ -44,21 +45,23 @@ def section_label(page_label: str, anchor: str) -> str:
     return f"{page_label}--{slug}"
 
 
-def _next_anchor(seen: Counter[str], text: str) -> str:
-    base = _anchor(text)
+def next_anchor(seen: Counter[str], text: str) -> str:
+    """The anchor of the next heading titled ``text``; ``seen`` counts the page's anchors so
+    far (duplicates are numbered "_2", "_3" as MediaWiki does)."""
+    base = anchor_of(text)
     seen[base] += 1
     return base if seen[base] == 1 else f"{base}_{seen[base]}"
 
 
-def _template_key(name: str) -> str:
+def template_key(name: str) -> str:
     """The name a template is looked up by ("Template:note_box" -> "Note box")."""
     name = " ".join(name.replace("_", " ").split())
     if name.lower().startswith("template:"):
         name = name[9:].strip()
-    return _upper_first(name)
+    return upper_first(name)
 
 
-def _wiki_url(article_path: str | None, title: str, anchor: str) -> str | None:
+def wiki_url(article_path: str | None, title: str, anchor: str) -> str | None:
     """The wiki's own URL of a page (``article_path`` holds "$1"), or None without one."""
     if not article_path:
         return None

@@ -27,7 +27,7 @@ _BALANCED = ("b", "i", "u", "s", "strong", "em", "small", "big", "font", "span",
 _BALANCED_TAG = re.compile(rf"<(/?)({'|'.join(_BALANCED)})(?:\s[^<>]*?)?\s*(/?)>", re.I)
 
 
-def _preclean(text: str) -> str:
+def preclean(text: str) -> str:
     """Remove what mwparserfromhell parses slowly or wrongly and MediaWiki treats as noise."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # Python (and so docutils) also splits lines at these; MediaWiki does not.
@@ -67,5 +67,6 @@ def _keep_attributes(match: re.Match[str]) -> str:
     return f"<{match.group(1)}{' ' + kept if kept else ''}{match.group(3)}>"
 
 
-def _parse(text: str) -> Wikicode:
+def parse(text: str) -> Wikicode:
+    """Parse wikitext, style tags skipped (quotes are resolved per line, see inline.py)."""
     return mwparserfromhell.parse(text, skip_style_tags=True)

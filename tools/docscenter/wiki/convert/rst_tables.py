@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..rst import has_combining, indent, width
+from ...rst import has_combining, indent, width
 
 # Wider grid tables are unreadable in an editor; they become list tables.
 MAX_GRID_WIDTH = 240

@@ -1,27 +1,81 @@
-"""Wiki tables ({| ... |} and <table>) into reST tables, with a fast path for simple ones.
-
-Cells hold wikitext of their own, converted by the block walker of :mod:`.blocks`. That module
-calls this one, so it hands its walker in rather than being imported here.
-"""
+"""Wiki tables (``{| ... |}`` and ``<table>``) into reST tables (see :mod:`.rst_tables`),
+with a fast path for simple ones. Cells hold wikitext of their own, converted as blocks."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from mwparserfromhell.nodes import Comment, Node, Tag, Text
 
-from .. import rst
-from ..rst import Block, join_blocks
-from .context import _Ctx, _SplitTable
-from .inline import _NO_STYLE, _inline_rst, _tokens
-from .nodes import _name
-from .parsing import LITERAL_SPANS, _parse
-from .tables import Cell, grid_table, list_table
+from ... import rst
+from ...rst import Block, join_blocks
+from .context import Context, SplitTable
+from .inline import inline_rst
+from .parsing import LITERAL_SPANS, parse
+from .rst_tables import Cell, grid_table, list_table
+from .wikinodes import tag_name
 
-# The walker of blocks.py: a node list -> blocks (nested or not), one line's nodes -> blocks.
-BlocksOf = Callable[[Iterable[Node], _Ctx, bool], list[Block]]
-LineBlocksOf = Callable[[list[Node], _Ctx], list[Block]]
+
+def table(tag: Tag, ctx: Context) -> list[Block]:
+    """A wiki table: a grid table keeping spans, or a list-table; text found between rows
+    (MediaWiki shows it before the table) comes first."""
+    reader = _TableReader(ctx)
+    reader.read(tag.contents.nodes)
+    caption = reader.caption
+    caption_rst = inline_rst(ctx.tokens(caption)) if caption else ""
+    return reader.before + _table_blocks(reader.rows, caption_rst)
+
+
+class _TableReader:
+    """The rows, caption and stray content of one parsed table."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.rows: list[list[Cell]] = []
+        self.caption: list[Node] | None = None
+        self.before: list[Block] = []
+
+    def read(self, nodes: Iterable[Node]) -> None:
+        for child in nodes:
+            if not isinstance(child, Tag):
+                if isinstance(child, Text | Comment) and not str(child).strip():
+                    continue
+                if not isinstance(child, Comment):
+                    self.before.extend(self.ctx.line_blocks([child]))
+                continue
+            name = tag_name(child)
+            if name == "tr":
+                self.rows.append([])
+                for c in child.contents.nodes:
+                    if isinstance(c, Tag) and tag_name(c) in ("td", "th"):
+                        self.rows[-1].append(_cell(c, self.ctx))
+            elif name in ("td", "th"):
+                self._cell_outside_row(child)
+            elif name in ("thead", "tbody", "tfoot"):
+                self.read(child.contents.nodes)
+            elif name == "caption":
+                self.caption = list(child.contents.nodes)
+            else:
+                self.before.extend(self.ctx.line_blocks([child]))
+
+    def _cell_outside_row(self, child: Tag) -> None:
+        contents = child.contents.nodes
+        first = contents[0] if contents else None
+        if (child.wiki_markup == "|" and isinstance(first, Text)
+                and first.value.startswith("+") and self.caption is None and not self.rows):
+            # mwparserfromhell reads "|+ caption" as a cell starting with "+".
+            self.caption = [Text(first.value[1:])] + list(contents[1:])
+            return
+        if not self.rows:
+            self.rows.append([])
+        self.rows[-1].append(_cell(child, self.ctx))
+
+
+def _cell(tag: Tag, ctx: Context) -> Cell:
+    blocks = ctx.blocks(tag.contents.nodes)
+    return Cell(join_blocks(blocks, False), tag_name(tag) == "th",
+                _span(tag, "colspan"), _span(tag, "rowspan"))
 
 
 def _span(node: Tag, name: str) -> int:
@@ -29,57 +83,6 @@ def _span(node: Tag, name: str) -> int:
         return 1
     digits = re.match(r"\s*[\"']?\s*(\d+)", str(node.get(name).value))
     return max(1, min(int(digits.group(1)), 64)) if digits else 1
-
-
-def _cell(tag: Tag, ctx: _Ctx, blocks_of: BlocksOf) -> Cell:
-    blocks = blocks_of(tag.contents.nodes if tag.contents is not None else [], ctx, True)
-    return Cell(join_blocks(blocks, False), _name(tag) == "th",
-                _span(tag, "colspan"), _span(tag, "rowspan"))
-
-
-def _table(
-    node: Tag, ctx: _Ctx, blocks_of: BlocksOf, line_blocks_of: LineBlocksOf
-) -> list[Block]:
-    rows: list[list[Cell]] = []
-    caption: list[Node] | None = None
-    before: list[Block] = []
-
-    def walk(nodes: Iterable[Node]) -> None:
-        nonlocal caption
-        for child in nodes:
-            if not isinstance(child, Tag):
-                if isinstance(child, Text | Comment) and not str(child).strip():
-                    continue
-                if not isinstance(child, Comment):
-                    before.extend(line_blocks_of([child], ctx))
-                continue
-            tag = _name(child)
-            if tag == "tr":
-                rows.append([])
-                for c in child.contents.nodes if child.contents is not None else []:
-                    if isinstance(c, Tag) and _name(c) in ("td", "th"):
-                        rows[-1].append(_cell(c, ctx, blocks_of))
-            elif tag in ("td", "th"):
-                contents = child.contents.nodes if child.contents is not None else []
-                first = contents[0] if contents else None
-                if (child.wiki_markup == "|" and isinstance(first, Text)
-                        and first.value.startswith("+") and caption is None and not rows):
-                    # mwparserfromhell reads "|+ caption" as a cell starting with "+".
-                    caption = [Text(first.value[1:])] + list(contents[1:])
-                    continue
-                if not rows:
-                    rows.append([])
-                rows[-1].append(_cell(child, ctx, blocks_of))
-            elif tag in ("thead", "tbody", "tfoot"):
-                walk(child.contents.nodes if child.contents is not None else [])
-            elif tag == "caption":
-                caption = list(child.contents.nodes) if child.contents is not None else []
-            else:
-                before.extend(line_blocks_of([child], ctx))
-
-    walk(node.contents.nodes if node.contents is not None else [])
-    caption_rst = _inline_rst(_tokens(caption, ctx, _NO_STYLE)) if caption else ""
-    return before + _table_blocks(rows, caption_rst)
 
 
 def _table_blocks(rows: list[list[Cell]], caption_rst: str) -> list[Block]:
@@ -110,7 +113,7 @@ def _table_blocks(rows: list[list[Cell]], caption_rst: str) -> list[Block]:
 # cells are split here, line by line as MediaWiki does, and only cells holding markup are
 # parsed; any table this splitter is not sure about keeps the full parse.
 
-_LIFTED = re.compile(r"^\x01T(\d+)\x01$")
+_PLACEHOLDER = re.compile(r"^\x01T(\d+)\x01$")
 # A cell that is text and nothing else: no brackets, tags, entities or escapes anywhere, no
 # '' / __ / ~~~ / !! runs, no URL, and no list, heading, rule or indent marker in front.
 _PLAIN_CELL = re.compile(
@@ -122,7 +125,7 @@ _RISKY = re.compile(r"\{\{|\{\||<(?:ref|nowiki|pre|source|syntaxhighlight|math|g
                     r"|\[\[[^\]]*\|\||<[A-Za-z/!][^>\n]*$", re.I | re.M)
 
 
-def _lift_tables(text: str) -> tuple[str, list[_SplitTable]]:
+def lift_tables(text: str) -> tuple[str, list[SplitTable]]:
     """Replace simple top-level tables by placeholder lines; return the text and the tables."""
     if "{|" not in text:
         return text, []
@@ -133,7 +136,7 @@ def _lift_tables(text: str) -> tuple[str, list[_SplitTable]]:
         first = text.count("\n", 0, match.start())
         protected.update(range(first, first + match.group().count("\n") + 1))
     out: list[str] = []
-    tables: list[_SplitTable] = []
+    tables: list[SplitTable] = []
     i = 0
     while i < len(lines):
         if lines[i].startswith("{|") and i not in protected:
@@ -156,7 +159,7 @@ def _lift_tables(text: str) -> tuple[str, list[_SplitTable]]:
     return "\n".join(out), tables
 
 
-def _split_table(body: list[str]) -> _SplitTable | None:
+def _split_table(body: list[str]) -> SplitTable | None:
     """The lines between ``{|`` and ``|}`` as (caption, rows of (header, raw cell text)), or
     None when the table is not simple."""
     rows: list[list[tuple[bool, list[str]]]] = []
@@ -187,8 +190,18 @@ def _split_table(body: list[str]) -> _SplitTable | None:
     return caption, [[(header, "\n".join(lines)) for header, lines in row] for row in rows]
 
 
-def _lifted_table(split: _SplitTable, ctx: _Ctx, blocks_of: BlocksOf) -> list[Block]:
-    caption, raw_rows = split
+def placeholder(line: list[Node]) -> int | None:
+    """The number of the lifted table a line stands for, or None for any other line."""
+    if len(line) == 1 and isinstance(line[0], Text):
+        match = _PLACEHOLDER.match(line[0].value.strip())
+        if match:
+            return int(match[1])
+    return None
+
+
+def lifted_table(number: int, ctx: Context) -> list[Block]:
+    """The blocks of a table lifted out before parsing (see lift_tables)."""
+    caption, raw_rows = ctx.lifted[number]
     rows: list[list[Cell]] = []
     for raw_row in raw_rows:
         row = []
@@ -201,9 +214,9 @@ def _lifted_table(split: _SplitTable, ctx: _Ctx, blocks_of: BlocksOf) -> list[Bl
             # Anything else is parsed as a one-cell table: the same reading of attributes
             # ("colspan=2 | text") and markup as inside the whole table, for a fraction of it.
             # (A space after the marker: "|" + "-x" would read as a row separator.)
-            parsed = _parse("{|\n" + ("! " if header else "| ") + raw + "\n|}")
-            tags = [n for n in parsed.filter_tags(recursive=True) if _name(n) in ("td", "th")]
-            row.append(_cell(tags[0], ctx, blocks_of) if tags else Cell([], header))
+            parsed = parse("{|\n" + ("! " if header else "| ") + raw + "\n|}")
+            tags = [n for n in parsed.filter_tags(recursive=True) if tag_name(n) in ("td", "th")]
+            row.append(_cell(tags[0], ctx) if tags else Cell([], header))
         rows.append(row)
-    caption_rst = _inline_rst(_tokens(_parse(caption).nodes, ctx, _NO_STYLE)) if caption else ""
+    caption_rst = inline_rst(ctx.tokens(parse(caption).nodes)) if caption else ""
     return _table_blocks(rows, caption_rst)

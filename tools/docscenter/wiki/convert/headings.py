@@ -1,0 +1,50 @@
+"""Headings (``== Title ==`` and ``<h2>``): reST sections with a label per wiki anchor, or
+rubrics where no section may open (inside a cell, an item, a box)."""
+
+from __future__ import annotations
+
+from mwparserfromhell.nodes import Heading, Node, Tag
+
+from ... import rst
+from ...rst import Block
+from ..titles import next_anchor, section_label
+from .context import Context
+from .inline import Styles, Token
+from .wikinodes import plain_text, tag_name
+
+_ADORNMENTS = "=-~^\"'`"
+
+
+def heading(node: Heading, ctx: Context, nested: bool) -> list[Block]:
+    """A section title (a rubric when ``nested``), labelled after the wiki's anchor."""
+    text = " ".join(ctx.plain(node.title.nodes).split())
+    anchor = next_anchor(ctx.seen_anchors, text)
+    stack = ctx.heading_stack
+    while stack and stack[-1][0] >= node.level:
+        stack.pop()
+    stack.append((node.level, text))
+    if not text:
+        ctx.warnings.append("empty heading dropped")
+        return []
+    lines: list[str] = []
+    label = section_label(ctx.options.label, anchor)
+    if label not in ctx.labels:
+        ctx.labels.add(label)
+        lines += [f".. _{label}:", ""]
+    else:
+        ctx.warnings.append(f"heading {text!r}: label {label} already used")
+    title = rst.escape_line(text)
+    if nested:
+        return [("heading", lines + [f".. rubric:: {title}"])]
+    depth = min(len(stack), len(_ADORNMENTS)) - 1
+    return [("heading", lines + rst.heading(title, _ADORNMENTS[depth]))]
+
+
+def html_heading(tag: Tag, ctx: Context) -> list[Block]:
+    """``<h1>`` ... ``<h6>`` inside the text: a rubric, as they cannot open a section."""
+    return heading(Heading(tag.contents, int(tag_name(tag)[1:])), ctx, nested=True)
+
+
+def heading_text(node: Heading, ctx: Context, styles: Styles, after: Node | None) -> list[Token]:
+    """A heading where only inline text may go: its text."""
+    return [("t", plain_text(node.title.nodes), styles)]

@@ -1,0 +1,87 @@
+"""Images: ``[[File:x.png|thumb|Caption]]`` and ``<gallery>`` become figures pointing at the
+wiki's file (or a visible "[Image: x.png]" without a wiki URL)."""
+
+from __future__ import annotations
+
+import re
+
+from mwparserfromhell.nodes import Node, Tag, Text, Wikilink
+from mwparserfromhell.wikicode import Wikicode
+
+from ... import rst
+from ...rst import Block, join_blocks
+from ..titles import normalise_title, wiki_url
+from .context import Context
+from .inline import NO_STYLE, Token, inline_rst
+from .parsing import parse
+from .wikinodes import is_file, plain_text, raw_contents, split_nodes, tag_name
+
+_IMAGE_OPTION = re.compile(
+    r"^(thumb|thumbnail|frame|framed|frameless|border|left|right|center|centre|none|baseline|"
+    r"sub|super|top|text-top|middle|bottom|text-bottom|upright(=.*)?|\d*(x\d+)?px|"
+    r"(alt|link|page|class|lang|thumbtime|start|end)=.*)$",
+    re.I | re.S,
+)
+
+
+def is_image(link: Wikilink) -> bool:
+    """True for ``[[File:x]]``, not ``[[:File:x]]`` (a link to the file's page)."""
+    target = str(link.title).strip()
+    return not target.startswith(":") and is_file(target)
+
+
+def figure(node: Wikilink, ctx: Context) -> list[Block]:
+    """A figure for an image link; its caption is the last parameter that is no option."""
+    return _figure(node, ctx, None)
+
+
+def gallery(tag: Tag, ctx: Context) -> list[Block]:
+    """``<gallery>``: one figure per line ("File:x.png|caption")."""
+    blocks: list[Block] = []
+    for line in raw_contents(tag).split("\n"):
+        target, _, caption = line.strip().partition("|")
+        if not target.strip():
+            continue
+        if ":" not in target:
+            target = "File:" + target
+        link = parse(f"[[{target}]]").nodes[0]
+        if isinstance(link, Wikilink):
+            blocks.extend(_figure(link, ctx, parse(caption).nodes))
+    return blocks
+
+
+def _figure(node: Wikilink, ctx: Context, caption_nodes: list[Node] | None) -> list[Block]:
+    name = normalise_title(str(node.title)).partition(":")[2]
+    ctx.images.append(name)
+    caption: list[Node] = []
+    alt = ""
+    for part in _split_params(node.text):
+        value = plain_text(part).strip()
+        if value.lower().startswith("alt="):
+            alt = value[4:]
+        elif not _IMAGE_OPTION.match(value):
+            caption = part
+    if caption_nodes is not None:
+        caption = caption_nodes
+    # A figure caption must be one paragraph: line breaks become spaces.
+    caption = [Text(" ") if isinstance(n, Tag) and tag_name(n) == "br" else n for n in caption]
+    caption_lines = ctx.paragraph([caption]) if caption else []
+    caption_text = " ".join(plain_text(caption).split())
+    url = wiki_url(ctx.options.wiki_url, "Special:FilePath/" + name, "")
+    if not url:
+        words: list[Token] = [("t", f"[Image: {name}]", NO_STYLE)]
+        if caption:
+            words += [("t", " ", NO_STYLE)] + ctx.tokens(caption)
+        return [("para", [rst.escape_line_start(inline_rst(words))])]
+    # Option values are not inline markup, but a backslash still escapes the line's end.
+    alt = " ".join((alt or caption_text or name).replace("\\", "").split()) or name
+    lines = [f".. figure:: {rst.escape_url(url)}", f"   :alt: {alt}"]
+    if caption_lines:
+        body = join_blocks(caption_lines, False)
+        lines += [""] + rst.indent(body, 3)
+    return [("directive", lines)]
+
+
+def _split_params(code: Wikicode | None) -> list[list[Node]]:
+    """Split link text at top-level pipes."""
+    return split_nodes(code.nodes if code is not None else [], "|")

@@ -1,0 +1,44 @@
+"""Block handlers for the tags that lay text out: ``<blockquote>``, ``<poem>``, horizontal
+rules, and containers (``<div>``, ``<center>``...) whose contents stand on their own."""
+
+from __future__ import annotations
+
+from mwparserfromhell.nodes import Node, Tag, Text
+
+from ... import rst
+from ...rst import Block, join_blocks
+from .context import Context
+
+
+def blockquote(tag: Tag, ctx: Context) -> list[Block]:
+    """``<blockquote>``: an indented block quote."""
+    inner = join_blocks(ctx.blocks(tag.contents.nodes), False)
+    return [("quote", rst.indent(inner, 4))]
+
+
+def container(tag: Tag, ctx: Context) -> list[Block]:
+    """``<div>``, ``<center>``, ``<dl>``, ``<noinclude>``...: their contents, as blocks."""
+    return ctx.blocks(tag.contents.nodes)
+
+
+def poem(tag: Tag, ctx: Context) -> list[Block]:
+    """``<poem>``: one paragraph keeping its line breaks."""
+    return ctx.paragraph([_poem_nodes(tag)])
+
+
+def rule(tag: Tag, ctx: Context) -> list[Block]:
+    """``----`` and ``<hr>``: a transition (dropped where docutils allows none)."""
+    return [("transition", ["----"])]
+
+
+def _poem_nodes(tag: Tag) -> list[Node]:
+    out: list[Node] = []
+    for node in tag.contents.nodes:
+        if isinstance(node, Text) and "\n" in node.value:
+            for i, part in enumerate(node.value.strip("\n").split("\n")):
+                if i:
+                    out.append(Tag("br", self_closing=True, padding=""))
+                out.append(Text(part))
+        else:
+            out.append(node)
+    return out

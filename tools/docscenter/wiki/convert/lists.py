@@ -1,0 +1,180 @@
+"""Lists: wiki list lines (``*``, ``#``, ``;``, ``:`` nested and mixed, indentation) and
+HTML ``<ul>``/``<ol>``. Terms of a Glossary section are collected for the shared glossary."""
+
+from __future__ import annotations
+
+import re
+
+from mwparserfromhell.nodes import Node, Tag
+
+from ... import rst
+from ...rst import Block, join_blocks
+from .context import Context
+from .inline import BOLD, NO_STYLE, emit_lines
+from .wikinodes import LIST_TAGS, children, plain_text, tag_name
+
+Item = tuple[str, list[Node]]  # (list prefix such as "*#", the line's content)
+
+
+def prefix(line: list[Node]) -> str:
+    """The list markers a line starts with ("" for a line that is not a list item)."""
+    markers = ""
+    for node in line:
+        if isinstance(node, Tag) and node.wiki_markup and tag_name(node) in LIST_TAGS:
+            markers += str(node.wiki_markup)
+        else:
+            break
+    return markers
+
+
+def items(line: list[Node]) -> list[Item]:
+    """(prefix, content) of a list line; ";term : def" gives a term and a definition."""
+    markers = prefix(line)
+    rest = line[len(markers) :]
+    if markers.endswith(";"):
+        for i, node in enumerate(rest):
+            if isinstance(node, Tag) and tag_name(node) == "dd" and node.wiki_markup:
+                return [(markers, rest[:i]), (markers[:-1] + ":", rest[i + 1 :])]
+    return [(markers, rest)]
+
+
+def list_blocks(group: list[Item], ctx: Context, depth: int = 0,
+                in_item: bool = False) -> list[Block]:
+    """Blocks for list lines whose prefixes agree up to ``depth``."""
+    blocks: list[Block] = []
+    i = 0
+    while i < len(group):
+        kind = _kind(group[i][0][depth])
+        j = i
+        while j < len(group) and _kind(group[j][0][depth]) == kind:
+            j += 1
+        if kind == "dl":
+            blocks.extend(_dl_blocks(group[i:j], depth, ctx, in_item))
+        else:
+            marker = "*" if kind == "bullet" else "#."
+            blocks.extend(_ordered_blocks(group[i:j], depth, ctx, marker))
+        i = j
+    return blocks
+
+
+def html_list(tag: Tag, ctx: Context) -> list[Block]:
+    """``<ul>``, ``<ol>``: a bullet or enumerated list of their ``<li>``."""
+    marker = "#." if tag_name(tag) == "ol" else "*"
+    rendered = [
+        join_blocks(ctx.blocks(n.contents.nodes), False)
+        for n in children(tag)
+        if isinstance(n, Tag) and tag_name(n) == "li"
+    ]
+    return [("list", _list_lines(marker, rendered))] if rendered else []
+
+
+def _kind(ch: str) -> str:
+    return {"*": "bullet", "#": "enum"}.get(ch, "dl")
+
+
+def _ordered_blocks(group: list[Item], depth: int, ctx: Context, marker: str) -> list[Block]:
+    entries: list[tuple[list[Node], list[Item]]] = []
+    for markers, nodes in group:
+        if len(markers) == depth + 1 or not entries:
+            entries.append((nodes if len(markers) == depth + 1 else [], []))
+        if len(markers) > depth + 1:
+            entries[-1][1].append((markers, nodes))
+    rendered = []
+    for nodes, nested in entries:
+        blocks = ctx.line_blocks(nodes)
+        if nested:
+            blocks += list_blocks(nested, ctx, depth + 1, in_item=True)
+        rendered.append(join_blocks(blocks, False))
+    return [("list", _list_lines(marker, rendered))]
+
+
+def _list_lines(marker: str, rendered: list[list[str]]) -> list[str]:
+    out: list[str] = []
+    pad = len(marker) + 1
+    for lines in rendered:
+        if out:
+            out.append("")
+        if not lines:
+            out.append(marker)
+        elif lines[0].startswith(".."):
+            out += [marker, ""] + rst.indent(lines, pad)
+        else:
+            out.append(f"{marker} {lines[0]}")
+            out.extend(rst.indent(lines[1:], pad))
+    return out
+
+
+# -- definition lists and indentation -------------------------------------------------------------
+
+# A definition list entry: the term's nodes (None: plain indentation) and the blocks under it.
+_Entry = tuple[list[Node] | None, list[Block]]
+
+
+def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> list[Block]:
+    blocks: list[Block] = []
+    for term, body in _dl_entries(group, depth, ctx):
+        inner = join_blocks(body, False)
+        if term is None:
+            if in_item:
+                blocks.extend(body)
+            elif inner:
+                blocks.append(("quote", rst.indent(inner, 4)))
+            continue
+        if not inner:
+            # A term alone is a bold line in MediaWiki (often used as a small heading).
+            bold = emit_lines(ctx.tokens(term, BOLD))
+            blocks.append(("para", [" ".join(line for line in bold if line)]))
+            continue
+        item = [_glossary_term(term, inner, ctx)] + rst.indent(inner, 3)
+        if blocks and blocks[-1][0] == "dl":
+            blocks[-1][1].extend([""] + item)
+        else:
+            blocks.append(("dl", item))
+    return blocks
+
+
+def _dl_entries(group: list[Item], depth: int, ctx: Context) -> list[_Entry]:
+    entries: list[_Entry] = []
+    deeper: list[Item] = []
+
+    def flush_deeper() -> None:
+        if deeper:
+            if not entries:
+                entries.append((None, []))
+            entries[-1][1].extend(list_blocks(list(deeper), ctx, depth + 1, in_item=False))
+            deeper.clear()
+
+    for markers, nodes in group:
+        if len(markers) > depth + 1:
+            deeper.append((markers, nodes))
+            continue
+        flush_deeper()
+        if markers[depth] == ";" and plain_text(nodes).strip():
+            entries.append((nodes, []))
+        elif entries and (entries[-1][0] is not None or markers[depth] == ":"):
+            entries[-1][1].extend(ctx.line_blocks(nodes))
+        else:
+            entries.append((None, ctx.line_blocks(nodes)))
+    flush_deeper()
+    return entries
+
+
+def _glossary_term(term: list[Node], inner: list[str], ctx: Context) -> str:
+    """The term's reST; in a Glossary section the term is also collected, and becomes a
+    reference to the shared glossary when the importer gave its spellings."""
+    term_rst = _term(term, ctx)
+    if ctx.in_glossary:
+        plain = " ".join(plain_text(term).split())
+        ctx.glossary.append((plain, "\n".join(inner)))
+        spellings = ctx.options.glossary_terms
+        if spellings is not None and plain and not re.search(r"[`<>\\]", plain):
+            term_rst = f":term:`{spellings.get(plain.lower(), plain)}`"
+    return term_rst
+
+
+def _term(nodes: list[Node], ctx: Context) -> str:
+    """A definition-list term: one line, no classifier separator, no literal-block marker."""
+    tokens = ctx.tokens(nodes, NO_STYLE)
+    tokens = [t if t[0] != "br" else ("t", " ", t[2]) for t in tokens]
+    line = emit_lines(tokens)[0].strip() if tokens else ""
+    return line.replace(" : ", " \\: ") or "\\ "

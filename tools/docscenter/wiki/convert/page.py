@@ -1,0 +1,170 @@
+"""Whole pages and fragments: pre-cleaning, parsing, the endpoint pass, the block walk and
+the page's title, label and footnotes around them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+
+from mwparserfromhell.nodes import Heading, Node, Tag, Wikilink
+from mwparserfromhell.wikicode import Wikicode
+
+from ... import rst
+from ...rst import Block, join_blocks
+from ..options import ConvertedPage, ConvertOptions
+from ..titles import next_anchor, normalise_title
+from .context import Context, SplitTable
+from .endpoint_fields import Endpoint, render
+from .endpoints import split
+from .handlers import HANDLERS
+from .inline import inline_rst
+from .parsing import parse, preclean
+from .references import footnotes
+from .wiki_tables import lift_tables
+from .wikinodes import plain_text
+
+
+def heading_anchors(wikitext: str) -> frozenset[str]:
+    """Anchors of the page's headings (duplicates numbered "_2", "_3" as MediaWiki does)."""
+    return _anchors_of(parse(preclean(wikitext)))
+
+
+def convert_page(wikitext: str, title: str, options: ConvertOptions) -> ConvertedPage:
+    """Convert a whole wiki page into a reST document (label, title, body)."""
+    ctx, code, text = _start(wikitext, title, options)
+    redirect = _redirect_target(text)
+    if redirect is not None:
+        body = _redirect_body(redirect, code, ctx)
+        redirect = normalise_title(redirect[2:-2].split("|")[0].split("#")[0])
+    else:
+        body = _body(text, code, ctx)
+    body = _drop_dangling_refs(body, ctx)
+    page_title = " ".join((ctx.display_title or title).split()) or title
+    head: list[str] = []
+    if ctx.categories:
+        cats = ", ".join(rst.escape_inline(c) for c in dict.fromkeys(ctx.categories))
+        head += [f":wiki-categories: {cats}", ""]
+    head += [f".. _{options.label}:", ""]
+    head += rst.heading(rst.escape_line(page_title), "=", True)
+    lines = head + ([""] + body if body else [])
+    return ConvertedPage(
+        title=page_title,
+        rst="\n".join(lines) + "\n",
+        redirect=redirect,
+        categories=list(dict.fromkeys(ctx.categories)),
+        unknown_templates=ctx.unknown,
+        glossary=ctx.glossary,
+        images=list(dict.fromkeys(ctx.images)),
+        warnings=ctx.warnings,
+    )
+
+
+def convert_fragment(wikitext: str, options: ConvertOptions) -> str:
+    """Convert wikitext into block reST without a title (headings become rubrics)."""
+    ctx, code, _text = _start(wikitext, "", options)
+    blocks = ctx.blocks(code.nodes) + footnotes(ctx)
+    lines = _drop_dangling_refs(join_blocks(blocks, top=False), ctx)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _start(wikitext: str, title: str, options: ConvertOptions) -> tuple[Context, Wikicode, str]:
+    """The context of a new conversion, the parsed page and its cleaned text."""
+    text = preclean(wikitext)
+    lifted: list[SplitTable] = []
+    if options.table_fast_path:
+        text, lifted = lift_tables(text)
+    code = parse(text)
+    return Context(options, title, _anchors_of(code), HANDLERS, lifted), code, text
+
+
+def _anchors_of(code: Wikicode) -> frozenset[str]:
+    seen: Counter[str] = Counter()
+    return frozenset(next_anchor(seen, plain_text(h.title.nodes)) for h in _headings(code.nodes))
+
+
+def _headings(nodes: Iterable[Node]) -> Iterable[Heading]:
+    # A plain walk is much cheaper than Wikicode.filter_headings() on large pages.
+    for node in nodes:
+        if isinstance(node, Heading):
+            yield node
+        elif isinstance(node, Tag):
+            yield from _headings(node.contents.nodes)
+
+
+def _drop_dangling_refs(lines: list[str], ctx: Context) -> list[str]:
+    """Turn same-page references whose heading got no label (rare) back into text."""
+    dangling = [(role, text) for role, label, text in ctx.same_page_refs
+                if label not in ctx.labels]
+    if not dangling:
+        return lines
+    out = []
+    for line in lines:
+        for role, text in dangling:
+            line = line.replace(role, rst.escape_inline(text))
+        out.append(line)
+    return out
+
+
+# -- redirects ------------------------------------------------------------------------------------
+
+_REDIRECT = re.compile(r"^\s*#REDIRECT\s*:?\s*(\[\[[^\[\]\n]+\]\])", re.I)
+
+
+def _redirect_target(text: str) -> str | None:
+    match = _REDIRECT.match(text)
+    return match.group(1) if match else None
+
+
+def _redirect_body(redirect: str, code: Wikicode, ctx: Context) -> list[str]:
+    """"This page redirects to <link>."; the page's categories are still noted."""
+    link = inline_rst(ctx.tokens(parse(redirect).nodes[:1]))
+    ctx.categories = [
+        normalise_title(str(n.title)).partition(":")[2]
+        for n in code.filter_wikilinks()
+        if isinstance(n, Wikilink) and normalise_title(str(n.title)).startswith("Category:")
+    ]
+    return ["This page redirects to " + link + "."] if link else []
+
+
+# -- the body, with its endpoints -----------------------------------------------------------------
+
+
+def _body(text: str, code: Wikicode, ctx: Context) -> list[str]:
+    """Convert a page body, letting the endpoint detector take its segments first."""
+    segments: list[str | Endpoint] = [text]
+    if ctx.options.detect_endpoints:
+        segments = split(text)
+    blocks: list[Block] = []
+    for segment in segments:
+        if isinstance(segment, str):
+            # The whole page comes back when no endpoint is found: reuse its parse.
+            nodes = code.nodes if segment == text else parse(segment).nodes
+            blocks += ctx.blocks(nodes, nested=False)
+            continue
+        rendered = render(converted_endpoint(segment, ctx))
+        if rendered.strip():
+            blocks.append(("raw", rendered.rstrip("\n").split("\n")))
+    blocks += footnotes(ctx)
+    return join_blocks(blocks, top=True)
+
+
+def converted_endpoint(endpoint: Endpoint, ctx: Context) -> Endpoint:
+    """The endpoint with its description and field texts converted to reST on this page
+    (footnotes and labels stay unique on the page)."""
+
+    def fields(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(name, _fragment(text, ctx) if text.strip() else "") for name, text in entries]
+
+    # Converted in the order they are written: description, then fields by kind.
+    description = _fragment(endpoint.description, ctx) if endpoint.description else ""
+    return replace(endpoint, description=description, params=fields(endpoint.params),
+                   queries=fields(endpoint.queries), reqheaders=fields(endpoint.reqheaders),
+                   resheaders=fields(endpoint.resheaders),
+                   statuscodes=fields(endpoint.statuscodes))
+
+
+def _fragment(wikitext: str, ctx: Context) -> str:
+    lines = join_blocks(ctx.blocks(parse(preclean(wikitext)).nodes), False)
+    return "\n".join(lines)
