@@ -3,19 +3,16 @@ full parse gives, on the fixtures, the corpus and random tables."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docscenter.wiki import convert
-from helpers import REPO
+from helpers import corpus
 from rstcases import all_cases, resolve
 
 OPTIONS = convert.ConvertOptions(label="t", resolve=resolve,
                                  wiki_url="https://wiki.example.org/wiki/$1")
-CORPUS = REPO.parent / "shared/corpus/wpd/export.xml"
 
 
 def both_ways(wikitext: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
@@ -77,11 +74,9 @@ def test_random_tables_convert_the_same(rows: list, caption: bool) -> None:
 
 @pytest.mark.corpus
 def test_corpus_tables_convert_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not CORPUS.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
     from docscenter.wiki.export import ExportReader
 
-    pages = [p for p in ExportReader(Path(CORPUS)) if "{|" in p.text]
+    pages = [p for p in ExportReader(corpus("wpd/export.xml")) if "{|" in p.text]
     assert len(pages) > 20
     for page in pages:
         fast, full = both_ways(page.text, monkeypatch)
