@@ -124,34 +124,19 @@ def build(builder: str, jobs: str) -> None:
     sys.exit(min(result.returncode, 2))
 
 
-#: Paths the live preview never rebuilds for: VCS metadata, virtualenvs, caches, the importer's
-#: staging folders and editors' temporary files.
-SERVE_IGNORED = (r"/(\.hg|\.git|\.venv|venv|\.tox|__pycache__|\.pytest_cache|\.hypothesis"
-                 r"|\.ruff_cache|\.mypy_cache|\.docscenter-import-[^/]*)(/|$)"
-                 r"|(\.swp|\.swx|~|\.orig|\.rej|\.pyc)$|/\.#[^/]*$")
-
-
 @main.command()
 @center_option
-@click.option("--port", default=8000, show_default=True)
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1; 0 picks a "
+              "free one.")
 @reports_errors
 def serve(port: int) -> None:
-    """Live preview: rebuild on change and reload the browser (sphinx-autobuild)."""
-    center = get_center()
-    build_dir = center.build_dir / "serve"
-    command = [
-        sys.executable, "-m", "sphinx_autobuild", str(center.root), str(build_dir),
-        "--port", str(port), "-n", "-d", str(center.build_dir / "doctrees-serve"),
-        # sphinx-autobuild resolves --ignore globs against the working directory, so folder
-        # names anywhere below the center are matched with a regular expression instead:
-        # commits, status calls and caches must not trigger rebuilds.
-        "--ignore", str(center.build_dir),
-        "--re-ignore", SERVE_IGNORED,
-    ]
-    try:
-        sys.exit(subprocess.run(command, check=False).returncode)
-    except KeyboardInterrupt:  # Ctrl-C is how a preview ends
-        sys.exit(0)
+    """Live preview: rebuild on change and reload the browser (sphinx-autobuild).
+
+    Exit status: 0 when stopped (Ctrl-C, SIGTERM), 1 when the preview server failed, 2 on bad
+    usage (the port is taken)."""
+    from .serve import run_serve
+
+    sys.exit(run_serve(get_center(), port, click.echo))
 
 
 format_option = click.option(
