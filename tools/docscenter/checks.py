@@ -20,6 +20,7 @@ from typing import Any
 
 from .center import Center
 from .services import ServiceMeta, discover
+from .values import printable
 from .wiki.stubs import is_pristine
 
 #: Version of the JSON output of ``docscenter check``; bumped on incompatible changes.
@@ -586,11 +587,12 @@ def report_text(report: Report) -> str:
         groups.setdefault(finding.service, []).append(finding)
     for service in sorted(groups, key=lambda s: (s is not None, s or "")):
         label = "center-wide pages" if service is None else (
-            f"service {service} ({report.services[service].meta.title})"
+            f"service {service} ({printable(report.services[service].meta.title)})"
             if service in report.services else f"service {service}")
         out.append(f"{label}: {len(groups[service])} finding(s)")
         for finding in groups[service]:
-            out.append(f"  {finding.location()}: [{finding.subtype}] {finding.message}")
+            out.append(f"  {printable(finding.location())}: [{finding.subtype}] "
+                       f"{printable(finding.message)}")
         out.append("")
     stubs = sum(len(s.stubs) for s in report.services.values())
     placeholders = sum(s.placeholders for s in report.services.values())

@@ -74,6 +74,10 @@ def init(directory: Path, title: str | None, no_hg: bool) -> None:
     """Scaffold a new documentation center in DIRECTORY."""
     from .scaffold import init_center
 
+    if not no_hg:
+        from .vcs_setup import check_repository_path
+
+        check_repository_path(directory)
     root = init_center(directory, title or directory.resolve().name.replace("-", " ").title())
     click.echo(f"created center {root}")
     if not no_hg:
@@ -88,8 +92,10 @@ def init(directory: Path, title: str | None, no_hg: bool) -> None:
 @center_option
 @click.argument("name")
 @click.option("--title", default=None, help="Human title (default: from NAME).")
-@click.option("--summary", default="", help="One-line summary: the Goal of the Service.")
-@click.option("--owner", "owners", multiple=True, help="'Name <email>'; repeatable.")
+@click.option("--summary", default=None, help="One-line summary: the Goal of the Service "
+              "(required; asked for on a terminal).")
+@click.option("--owner", "owners", multiple=True, help="'Name <email>'; repeatable; at least "
+              "one (asked for on a terminal).")
 @click.option("--api-version", "api_versions", multiple=True, help="Such as 1.0; repeatable.")
 @click.option("--wiki-page", "wiki_pages", multiple=True, help="Original wiki page title.")
 @click.option("--lifecycle", default="development", show_default=True,
@@ -99,7 +105,8 @@ def new_service(name: str, **options: Any) -> None:
     """Render the service template into services/NAME."""
     from .scaffold import new_service as render
 
-    target = render(get_center(), name, **options)
+    ask = (lambda text: str(click.prompt(text))) if sys.stdin.isatty() else None
+    target = render(get_center(), name, ask=ask, **options)
     click.echo(f"created service {name} in {target}")
 
 

@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .. import __version__
-from . import catalogue, conformance, glossary, header, history, registry, status
+from . import catalogue, conformance, glossary, header, history, registry, routes, status
 from .domain import DocscenterDomain
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
@@ -42,6 +42,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     status.setup_status(app)
     history.setup_history(app)
     header.setup_header(app)
+    routes.setup_routes(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
+from ..center import UsageError
 from ..checks import Settings, manifest_findings, template_findings
 from .log import Subtype, warn
 from .registry import get_registry
@@ -29,8 +30,11 @@ def settings_from(config: Config) -> Settings:
 def check_conformance(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: report missing required pages and sections."""
     root = Path(app.srcdir)
-    for finding in template_findings(root, settings_from(app.config)):
-        warn(Subtype.template, finding.message, f"{root}/{finding.location()}")
+    try:
+        for finding in template_findings(root, settings_from(app.config)):
+            warn(Subtype.template, finding.message, f"{root}/{finding.location()}")
+    except UsageError as exc:  # the center's service template does not render
+        warn(Subtype.template, str(exc))
     for finding in manifest_findings(root, get_registry(env).names()):
         warn(Subtype.manifest, finding.message, f"{root}/{finding.location()}")
 

@@ -12,9 +12,11 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from ..center import UsageError
 from ..checks import collect
 from ..status import ServiceStatus, last_changes, service_rows, summarise_changes, totals
 from .history import known_file_changes
+from .log import Subtype, warn
 from .registry import get_registry
 from .resources import doc_link
 
@@ -107,7 +109,6 @@ class StatusDirective(SphinxDirective):
         settings = settings_from(self.config)
         for meta in registry.services.values():
             self.env.note_dependency(str(meta.toml_path))
-        report = collect(root, settings)
         known = known_file_changes(root)  # the build's one VCS call, when it made it
         if known is None:
             history = last_changes(root)
@@ -115,7 +116,12 @@ class StatusDirective(SphinxDirective):
             history = {}
         else:
             history = summarise_changes(root, known[0], known[1])
-        rows = service_rows(root, report, settings, history)
+        try:
+            report = collect(root, settings)
+            rows = service_rows(root, report, settings, history)
+        except UsageError as exc:  # the center's service template does not render
+            warn(Subtype.template, str(exc), (self.env.docname, self.lineno))
+            return [nodes.paragraph(text=f"The status table is not available: {exc}")]
         if not rows:
             return [nodes.paragraph(text="No services yet: add one with "
                                     "“docscenter new-service NAME”.")]
