@@ -69,17 +69,26 @@ def main() -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--title", default=None, help="The center's title (default: the folder name).")
 @click.option("--no-hg", is_flag=True, help="Do not create a Mercurial repository.")
+@click.option("--docscenter-requirement", "requirement", metavar="SPEC", default=None,
+              help="The pip requirement requirements.txt installs docscenter with (default: "
+              "where the running docscenter came from).")
 @reports_errors
-def init(directory: Path, title: str | None, no_hg: bool) -> None:
+def init(directory: Path, title: str | None, no_hg: bool, requirement: str | None) -> None:
     """Scaffold a new documentation center in DIRECTORY."""
     from .scaffold import init_center
+    from .tooling import center_requirement
 
     if not no_hg:
         from .vcs_setup import check_repository_path
 
         check_repository_path(directory)
-    root = init_center(directory, title or directory.resolve().name.replace("-", " ").title())
+    chosen = center_requirement(requirement)
+    root = init_center(directory, title or directory.resolve().name.replace("-", " ").title(),
+                       chosen)
     click.echo(f"created center {root}")
+    if chosen.local:
+        click.echo("note: requirements.txt names docscenter by a location only this machine "
+                   "can reach; change it (see its comment) before other machines or CI build")
     if not no_hg:
         from .vcs_setup import setup_repository
 

@@ -20,10 +20,11 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import rst
+from . import __version__, rst
 from .center import Center, UsageError
 from .files import new_folder_mode
 from .services import EMAIL, SLUG, VERSION, Owner, toml_value
+from .tooling import Requirement, running_requirement
 from .values import one_line, python_literal
 
 OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*(?:<(?P<email>[^<>\s]+@[^<>\s]+)>)?\s*$")
@@ -206,19 +207,25 @@ def new_service(center: Center, name: str, *, title: str | None = None,
 CENTER_FILES = {
     "conf.py": "center/conf.py.j2",
     "Makefile": "center/Makefile.j2",
+    "requirements.txt": "center/requirements.txt.j2",
     ".hgignore": "center/hgignore.j2",
     "source/index.rst": "center/source/index.rst.j2",
     "source/glossary.rst": "center/source/glossary.rst.j2",
     "source/status.rst": "center/source/status.rst.j2",
     "source/contributing.rst": "center/source/contributing.rst.j2",
     "tools/wiki.toml": "center/tools/wiki.toml.j2",
+    "ci/build": "center/ci/build.j2",
+    ".github/workflows/docs.yml": "center/ci/github-docs.yml.j2",
+    ".gitlab-ci.yml": "center/ci/gitlab-ci.yml.j2",
 }
 
 
-def render_center(title: str) -> dict[str, str]:
-    """The files of a new, empty center."""
+def render_center(title: str, requirement: Requirement | None = None) -> dict[str, str]:
+    """The files of a new, empty center; ``requirement`` installs its docscenter (by
+    default the one running now)."""
     env = template_env()
-    context = {"title": one_line(title, "--title"), "author": ""}
+    context = {"title": one_line(title, "--title"), "author": "",
+               "requirement": requirement or running_requirement(), "version": __version__}
     files = {path: render(env, name, context) for path, name in CENTER_FILES.items()}
     files["services/.keep"] = ""
     files["tools/templates/README.txt"] = (
@@ -228,12 +235,12 @@ def render_center(title: str) -> dict[str, str]:
     return files
 
 
-def init_center(target: Path, title: str) -> Path:
+def init_center(target: Path, title: str, requirement: Requirement | None = None) -> Path:
     """Scaffold a center in ``target``, which must not exist or be empty."""
     target = target.resolve()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target}: not empty; init needs a new or empty directory")
-    files = render_center(title)
+    files = render_center(title, requirement)
     if target.exists():
         target.rmdir()  # empty: replaced atomically by the rendered tree
     write_tree(files, target)
