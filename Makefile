@@ -4,16 +4,25 @@
 PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
+# Building needs docscenter and its dependencies only; the tests and lint add the test extras.
+# Each stamp is remade when pyproject.toml changes, so switching between the two works both ways.
 STAMP := $(VENV)/.installed-stamp
+TEST_STAMP := $(VENV)/.installed-test-stamp
 DOCSCENTER := $(VPY) -m docscenter -C .
 
 .PHONY: html check import serve linkcheck clean test test-browser bench lint
 
-$(STAMP): pyproject.toml
-	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install --quiet --upgrade pip
-	$(VPY) -m pip install --quiet -e '.[test]'
+
+$(STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(VPY) -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 html: $(STAMP)
 	$(DOCSCENTER) build -b html
@@ -30,17 +39,17 @@ serve: $(STAMP)
 linkcheck: $(STAMP)
 	$(DOCSCENTER) build -b linkcheck
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(VPY) -m pytest -n 2 -m "not browser"
 
 # Headless Chromium against the build/html just made; screenshots in build/screenshots/.
-test-browser: $(STAMP) html
+test-browser: $(TEST_STAMP) html
 	DOCSCENTER_HTML=build/html $(VPY) -m pytest -m browser tests/browser
 
 bench: $(STAMP)
 	$(VPY) bench/build.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(VPY) -m ruff check tools tests bench
 	$(VPY) -m mypy
 

@@ -1,5 +1,5 @@
 """Helpers the tests share: run the real command line, add services, build with Sphinx,
-write Special:Export dumps, snapshot folders.
+write Special:Export dumps, snapshot folders, find the shared wiki corpus.
 
 (Kept out of conftest.py so that every test folder can import them by one unambiguous name.)
 """
@@ -15,15 +15,38 @@ from xml.sax.saxutils import escape
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_BASE = "https://wiki.example.org/wiki/Main_Page"  # the <base> of dumps write_dump makes
-CORPUS_VARIABLE = "DOCSCENTER_CORPUS"
+#: Where the shared MediaWiki corpus is looked for when DOCSCENTER_CORPUS is not set.
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 
 
-def corpus(*parts: str) -> Path:
-    """A path in the shared wiki corpus (real MediaWiki content, never copied into the
-    repository): under ``$DOCSCENTER_CORPUS``, else ``../shared/corpus`` next to the
-    repository. Tests that need it skip, naming the path, when it is absent."""
-    base = os.environ.get(CORPUS_VARIABLE)
-    return (Path(base) if base else REPO.parent / "shared" / "corpus").joinpath(*parts)
+def corpus_dir() -> Path | None:
+    """The shared MediaWiki corpus folder: ``$DOCSCENTER_CORPUS``, else ``../shared/corpus``
+    beside the repository; None when it is not there.
+
+    The one place tests and benchmarks learn where the corpus is. A DOCSCENTER_CORPUS that
+    names no folder is an error, not an absent corpus: whoever set it expects the corpus
+    tests to run.
+    """
+    configured = os.environ.get("DOCSCENTER_CORPUS")
+    if configured:
+        path = Path(configured)
+        if not path.is_dir():
+            raise FileNotFoundError(f"DOCSCENTER_CORPUS={configured}: no such folder")
+        return path
+    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None
+
+
+def corpus(relative: str) -> Path:
+    """``relative`` inside the corpus, for a corpus test: the test is skipped, with a
+    one-line reason, when the corpus is absent; a corpus without that file fails it."""
+    import pytest
+
+    base = corpus_dir()
+    if base is None:
+        pytest.skip("no wiki corpus (set DOCSCENTER_CORPUS or put it in ../shared/corpus)")
+    path = base / relative
+    assert path.exists(), f"{path}: missing from the corpus"
+    return path
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, check: int | None = 0,

@@ -251,4 +251,4 @@ def test_a_broken_template_override_is_named(center: Path) -> None:
     override.write_text("Title\n=====\n\n{% if %}\n")
     result = run_cli("-C", center, "check", check=2)
     assert result.stderr.count("\n") == 1
-    assert "service/index.rst.j2:4: the service template does not render" in result.stderr
+    assert "service/index.rst.j2:4: template failed" in result.stderr

@@ -58,7 +58,10 @@ def test_new_service_renders_the_template_and_joins_the_catalogue(center: Path) 
     for section in ("Goal of the Service", "Assumptions", "Documentation content", "Resources"):
         assert section in index
     assert "Storage API v1.1" in (folder / "apis-1.1.rst").read_text()
-    assert ".. http:get::" in (folder / "apis-1.0.rst").read_text()
+    # The example endpoint is a comment showing the shape, not a live directive.
+    apis = (folder / "apis-1.0.rst").read_text()
+    assert "\n..\n   .. http:get:: /storage/1.0/(username)/info\n" in apis
+    assert "\n.. http:" not in apis
 
     run_cli("-C", center, "build")
     front = (center / "build/html/source/index.html").read_text()
@@ -67,12 +70,16 @@ def test_new_service_renders_the_template_and_joins_the_catalogue(center: Path) 
     landing = html.unescape((center / "build/html/services/storage/index.html").read_text())
     assert "mailto:ada%40example.org" in landing
     assert "apis-1.1.html" in landing and "Services/Storage" in landing
+    # The routing table page exists (the front page links to it) but lists no example.
     routes = (center / "build/html/http-routingtable.html").read_text()
-    assert "/storage/1.0" in routes and "/storage/1.1" in routes
+    assert "/storage/1.0" not in routes and "(username)" not in routes
+    assert "(username)/info" not in (center / "build/html/services/storage/apis-1.0.html"
+                                     ).read_text()
 
 
 def test_new_service_found_from_a_subfolder(center: Path) -> None:
-    run_cli("new-service", "auth", cwd=center / "source")
+    run_cli("new-service", "auth", "--summary", "Signs users in.", "--owner",
+            "Ada Lovelace <ada@example.org>", cwd=center / "source")
     assert (center / "services/auth/index.rst").exists()
 
 
@@ -98,6 +105,9 @@ def test_bad_owner_and_version_are_refused(center: Path) -> None:
                               check=2).stderr
     assert "API version" in run_cli("-C", center, "new-service", "x", "--api-version",
                                     "v1", check=2).stderr
+    assert "expected 'Name <email@example.org>'" in run_cli(
+        "-C", center, "new-service", "x", "--summary", "X.", "--owner", "no email",
+        check=2).stderr
     assert not (center / "services/x").exists()
 
 

@@ -1,9 +1,11 @@
 """``docscenter serve``: the live preview serves the center, rebuilds on an edit and ignores
-the repository's own files."""
+the repository's own files; a busy port is refused before building; a stop signal ends the
+preview server with it."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -89,3 +91,61 @@ def test_serve_rebuilds_on_change_and_ignores_vcs_files(
     glossary.write_text(glossary.read_text(encoding="utf-8")
                         + "\nA freshly written paragraph.\n", encoding="utf-8")
     wait_for(lambda: "freshly written paragraph" in (fetch(page) or ""), "the rebuild", log)
+
+
+def test_a_busy_port_is_refused_before_building(center: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "docscenter", "-C", str(center), "serve", "--port", str(port)],
+            capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"docscenter: error: port {port} on 127.0.0.1 ")
+    assert result.stderr.count("\n") == 1 and "--port 0" in result.stderr
+    assert not (center / "build").exists()  # refused before any build
+
+
+def processes_under(folder: Path) -> list[int]:
+    """Processes whose command line names ``folder`` (the preview and its builds)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if proc.name.isdigit() and os.fsencode(folder) in command:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_port_0_picks_a_port_and_a_stop_signal_ends_the_server(
+        center: Path, tmp_path: Path, stop: signal.Signals) -> None:
+    log = tmp_path / "serve.log"
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "docscenter", "-C", str(center), "serve", "--port", "0"],
+            stdout=subprocess.PIPE, stderr=out, text=True, start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        match = re.fullmatch(r"serving .* on http://127\.0\.0\.1:(\d+)/ \(Ctrl-C stops\)\n",
+                             first)
+        assert match, first
+        port = int(match[1])
+        assert port > 0
+        wait_for(lambda: "Glossary" in (fetch(f"http://127.0.0.1:{port}/source/glossary.html")
+                                        or ""), "the first build", log)
+        assert processes_under(center)  # the preview server runs in its own process group
+        proc.send_signal(stop)  # to docscenter only, as Ctrl-C in its terminal would
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens any more
+    assert processes_under(center) == []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -91,13 +91,10 @@ def test_arbitrary_text_fragment(text: str) -> None:
     _check(convert_fragment(text, OPTIONS))
 
 
-CORPUS = corpus("wpd", "export.xml")
-
-
-def _corpus_pages() -> list[tuple[str, str]]:
+def _corpus_pages(export: Path) -> list[tuple[str, str]]:
     pages = []
     title = None
-    for _, elem in ET.iterparse(CORPUS):
+    for _, elem in ET.iterparse(export):
         tag = elem.tag.rpartition("}")[2]
         if tag == "title":
             title = elem.text or ""
@@ -110,27 +107,16 @@ def _corpus_pages() -> list[tuple[str, str]]:
 
 @pytest.mark.corpus
 def test_corpus_pages_convert_cleanly() -> None:
-    """Every corpus page converts quickly to reST with no docutils warning or error."""
-    if not CORPUS.is_file():
-        pytest.skip(f"corpus not found at {CORPUS}")
+    """Every corpus page converts to reST with no docutils warning or error (how long that
+    takes is a figure of bench/import.py, not a test)."""
+    pages = _corpus_pages(corpus("wpd/export.xml"))
     failures = []
-    slow = []
-    total = 0.0
-    pages = _corpus_pages()
     for i, (title, text) in enumerate(pages):
         options = ConvertOptions(label=f"p{i}", wiki_url="https://wiki.example.org/wiki/$1")
-        # CPU time, not wall time: other processes on a busy machine do not count.
-        start = time.process_time()
         page = convert_page(text, title, options)
-        elapsed = time.process_time() - start
-        total += elapsed
-        if elapsed > 3:
-            slow.append((title, round(elapsed, 1)))
         doctree, messages = parse_rst(page.rst)
         bad = unsafe_nodes(doctree, f"p{i}")
         if messages or bad:
             failures.append((title, (messages + bad)[:2]))
-    print(f"\n{len(pages)} pages converted in {total:.2f} s; {len(failures)} with messages")
     assert len(pages) > 300
-    assert slow == []
     assert failures == []

@@ -25,7 +25,6 @@ from helpers import corpus
 from rstcases import load_endpoint_case
 
 CASES = Path(__file__).parent / "endpoint_cases"
-CORPUS = corpus("wpd", "pages")
 NO_ENDPOINT = "(no endpoint)"
 
 
@@ -207,14 +206,13 @@ def _cpu_seconds(function, argument) -> float:  # type: ignore[no-untyped-def]
 @pytest.mark.corpus
 def test_corpus_pages() -> None:
     """Every page of a real wiki: text kept whole, and only the real endpoint list found."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"the corpus is not at {CORPUS}")
+    pages = corpus("wpd/pages")
     found = []
-    for page in sorted(CORPUS.rglob("*.wiki")):
+    for page in sorted(pages.rglob("*.wiki")):
         text = page.read_text(encoding="utf-8")
         segments = split(text)
         assert joined_source(segments) == text, page
-        found += [(page.relative_to(CORPUS).as_posix(), s.line, s.method, s.path)
+        found += [(page.relative_to(pages).as_posix(), s.line, s.method, s.path)
                   for s in segments if isinstance(s, Endpoint)]
     # The only endpoint descriptions in the corpus: a list of the OAuth calls a client makes.
     sso = "Projects/SSO/How_we_implemented_it.wiki"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from helpers import Page, run_cli, snapshot, write_dump
+from helpers import Page, add_service, run_cli, snapshot, write_dump
 from test_api import FakeWiki, serve
 
 SITE_URL = "https://wiki.example.org/wiki/"
@@ -553,7 +553,7 @@ def test_page_and_section_labels_never_collide(tmp_path: Path) -> None:
 
 def test_service_toml_keeps_its_comments_and_existing_entries(tmp_path: Path) -> None:
     root = make_center(tmp_path / "center")
-    run_cli("-C", root, "new-service", "storage", "--wiki-page", "Storage API")
+    add_service(root, "storage", "--wiki-page", "Storage API")
     toml = root / "services/storage/service.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace(
         "[[wiki_pages]]\n", "[[wiki_pages]]\n# the page we started from\n", 1), encoding="utf-8")

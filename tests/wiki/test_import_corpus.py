@@ -1,6 +1,5 @@
 """The whole WPD corpus (372 real MediaWiki pages) imports into one service and the center
-builds strictly with zero warnings. Needs the corpus (``$DOCSCENTER_CORPUS`` or ../shared/corpus
-next to the repository; CI has it)."""
+builds strictly with zero warnings. Needs the shared corpus (see helpers.corpus_dir; CI has it)."""
 
 from __future__ import annotations
 
@@ -12,21 +11,18 @@ import pytest
 
 from helpers import corpus, run_cli
 
-EXPORT = corpus("wpd", "export.xml")
 PAGES = 372
 
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not EXPORT.is_file(), reason=f"the WPD corpus is not at {EXPORT}"),
-]
+pytestmark = pytest.mark.corpus
 
 
 def test_whole_corpus_imports_and_builds_without_warnings(tmp_path: Path) -> None:
+    export = corpus("wpd/export.xml")
     root = tmp_path / "center"
     run_cli("init", root, "--title", "WPD", "--no-hg")
     run_cli("-C", root, "new-service", "wpd", "--summary", "The WebPlatform Docs wiki.",
             "--owner", "Ada Lovelace <ada@example.org>")
-    report = json.loads(run_cli("-C", root, "import-wiki", EXPORT, "--service", "wpd",
+    report = json.loads(run_cli("-C", root, "import-wiki", export, "--service", "wpd",
                                 "--format", "json").stdout)
     assert report["counts"]["new"] + report["counts"]["redirects"] == PAGES
     assert report["timed_out"] == []

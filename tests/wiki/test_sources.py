@@ -20,7 +20,6 @@ from docscenter.wiki.sources import (
 from helpers import corpus
 
 DATA = Path(__file__).parent / "data"
-CORPUS = corpus("wpd")
 
 
 def one_line(exc: pytest.ExceptionInfo[SourceError]) -> str:
@@ -111,10 +110,7 @@ def test_compressed_dumps(tmp_path: Path, suffix: str) -> None:
 
 @pytest.mark.corpus
 def test_real_corpus_yields_every_page_with_revision_and_timestamp() -> None:
-    export = CORPUS / "export.xml"
-    if not export.is_file():
-        pytest.skip(f"corpus not present at {export}")
-    reader = ExportReader(export)
+    reader = ExportReader(corpus("wpd/export.xml"))
     pages = list(reader)
     assert len(pages) == 372
     assert len({p.title for p in pages}) == 372
@@ -123,7 +119,7 @@ def test_real_corpus_yields_every_page_with_revision_and_timestamp() -> None:
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", p.timestamp or "") for p in pages)
     assert reader.siteinfo.article_path == "https://docs.webplatform.org/wiki/$1"
     # the dump and the raw files of the corpus hold the same text
-    files = {p.title: p.text for p in read_wiki_files([CORPUS / "pages"], prefix="WPD:")}
+    files = {p.title: p.text for p in read_wiki_files([corpus("wpd/pages")], prefix="WPD:")}
     assert files == {p.title: p.text for p in pages}
 
 

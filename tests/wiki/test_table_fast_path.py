@@ -4,7 +4,6 @@ full parse gives, on the fixtures, the corpus and random tables."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -18,7 +17,6 @@ from rstcases import PAGES, all_cases
 
 OPTIONS = ConvertOptions(label="t", pages=PAGES, wiki_url="https://wiki.example.org/wiki/$1")
 FULL_PARSE = replace(OPTIONS, table_fast_path=False)
-CORPUS = corpus("wpd", "export.xml")
 
 
 def both_ways(wikitext: str) -> tuple[str, str]:
@@ -72,11 +70,9 @@ def test_random_tables_convert_the_same(rows: list, caption: bool) -> None:
 
 @pytest.mark.corpus
 def test_corpus_tables_convert_the_same() -> None:
-    if not CORPUS.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
     from docscenter.wiki.export import ExportReader
 
-    pages = [p for p in ExportReader(Path(CORPUS)) if "{|" in p.text]
+    pages = [p for p in ExportReader(corpus("wpd/export.xml")) if "{|" in p.text]
     assert len(pages) > 20
     for page in pages:
         fast, full = both_ways(page.text)

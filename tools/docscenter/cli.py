@@ -77,13 +77,26 @@ def main() -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--title", default=None, help="The center's title (default: the folder name).")
 @click.option("--no-hg", is_flag=True, help="Do not create a Mercurial repository.")
+@click.option("--docscenter-requirement", "requirement", metavar="SPEC", default=None,
+              help="The pip requirement requirements.txt installs docscenter with (default: "
+              "where the running docscenter came from).")
 @reports_errors
-def init(directory: Path, title: str | None, no_hg: bool) -> None:
+def init(directory: Path, title: str | None, no_hg: bool, requirement: str | None) -> None:
     """Scaffold a new documentation center in DIRECTORY."""
     from .scaffold import init_center
+    from .tooling import center_requirement
 
-    root = init_center(directory, title or directory.resolve().name.replace("-", " ").title())
+    if not no_hg:
+        from .vcs_setup import check_repository_path
+
+        check_repository_path(directory)
+    chosen = center_requirement(requirement)
+    root = init_center(directory, title or directory.resolve().name.replace("-", " ").title(),
+                       chosen)
     click.echo(f"created center {root}")
+    if chosen.local:
+        click.echo("note: requirements.txt names docscenter by a location only this machine "
+                   "can reach; change it (see its comment) before other machines or CI build")
     if not no_hg:
         from .vcs_setup import setup_repository
 
@@ -96,8 +109,10 @@ def init(directory: Path, title: str | None, no_hg: bool) -> None:
 @center_option
 @click.argument("name")
 @click.option("--title", default=None, help="Human title (default: from NAME).")
-@click.option("--summary", default="", help="One-line summary: the Goal of the Service.")
-@click.option("--owner", "owners", multiple=True, help="'Name <email>'; repeatable.")
+@click.option("--summary", default=None, help="One-line summary: the Goal of the Service "
+              "(required; asked for on a terminal).")
+@click.option("--owner", "owners", multiple=True, help="'Name <email>'; repeatable; at least "
+              "one (asked for on a terminal).")
 @click.option("--api-version", "api_versions", multiple=True, help="Such as 1.0; repeatable.")
 @click.option("--wiki-page", "wiki_pages", multiple=True, help="Original wiki page title.")
 @click.option("--lifecycle", default="development", show_default=True,
@@ -107,7 +122,8 @@ def new_service(name: str, **options: Any) -> None:
     """Render the service template into services/NAME."""
     from .scaffold import new_service as render
 
-    target = render(get_center(), name, **options)
+    ask = (lambda text: str(click.prompt(text))) if sys.stdin.isatty() else None
+    target = render(get_center(), name, ask=ask, **options)
     click.echo(f"created service {name} in {target}")
 
 
@@ -132,34 +148,19 @@ def build(builder: str, jobs: str) -> None:
     sys.exit(min(result.returncode, 2))
 
 
-#: Paths the live preview never rebuilds for: VCS metadata, virtualenvs, caches, the importer's
-#: staging folders and editors' temporary files.
-SERVE_IGNORED = (r"/(\.hg|\.git|\.venv|venv|\.tox|__pycache__|\.pytest_cache|\.hypothesis"
-                 r"|\.ruff_cache|\.mypy_cache|\.docscenter-import-[^/]*)(/|$)"
-                 r"|(\.swp|\.swx|~|\.orig|\.rej|\.pyc)$|/\.#[^/]*$")
-
-
 @main.command()
 @center_option
-@click.option("--port", default=8000, show_default=True)
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1; 0 picks a "
+              "free one.")
 @reports_errors
 def serve(port: int) -> None:
-    """Live preview: rebuild on change and reload the browser (sphinx-autobuild)."""
-    center = get_center()
-    build_dir = center.build_dir / "serve"
-    command = [
-        sys.executable, "-m", "sphinx_autobuild", str(center.root), str(build_dir),
-        "--port", str(port), "-n", "-d", str(center.build_dir / "doctrees-serve"),
-        # sphinx-autobuild resolves --ignore globs against the working directory, so folder
-        # names anywhere below the center are matched with a regular expression instead:
-        # commits, status calls and caches must not trigger rebuilds.
-        "--ignore", str(center.build_dir),
-        "--re-ignore", SERVE_IGNORED,
-    ]
-    try:
-        sys.exit(subprocess.run(command, check=False).returncode)
-    except KeyboardInterrupt:  # Ctrl-C is how a preview ends
-        sys.exit(0)
+    """Live preview: rebuild on change and reload the browser (sphinx-autobuild).
+
+    Exit status: 0 when stopped (Ctrl-C, SIGTERM), 1 when the preview server failed, 2 on bad
+    usage (the port is taken)."""
+    from .serve import run_serve
+
+    sys.exit(run_serve(get_center(), port, click.echo))
 
 
 format_option = click.option(

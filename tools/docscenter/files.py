@@ -30,6 +30,12 @@ def mode_for(path: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def new_folder_mode() -> int:
+    """The permissions of a new folder (or script) under the current umask: 0755 under 022,
+    0750 under 027."""
+    return 0o777 & ~_umask()
+
+
 def _umask() -> int:
     mask = os.umask(0)  # reading the umask means setting it; put it straight back
     os.umask(mask)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import jinja2
-
 from . import vcs
 from .core.center import Center
 from .core.index import CenterIndex, ManifestEntry, ManifestFacts, PageFacts, TemplateFacts
@@ -45,14 +43,9 @@ def rendering(center: Center, meta: ServiceMeta) -> dict[str, str]:
 def template_facts(center: Center, services: Iterable[ServiceMeta]) -> TemplateFacts:
     """The service template's requirements (from the center's override, if any) and each
     service's rendering."""
-    try:
-        example = render_service(center, "example", title="Example", summary="Example.",
-                                 api_versions=[EXAMPLE_VERSION])
-    except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or center.templates_dir
-        line = getattr(exc, "lineno", None)
-        raise UsageError(f"{where}{f':{line}' if line else ''}: the service template does "
-                         f"not render ({exc})") from None
+    # A template that does not render is a UsageError naming its file and line.
+    example = render_service(center, "example", title="Example", summary="Example.",
+                             api_versions=[EXAMPLE_VERSION])
     return TemplateFacts(requirements(example, center.config),
                          {meta.name: rendering(center, meta) for meta in services})
 

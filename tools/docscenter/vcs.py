@@ -262,7 +262,8 @@ class HgRepo(Repo):
         env = dict(os.environ)
         # HGPLAIN disables aliases, defaults and localisation that would change the output.
         env.update(HGPLAIN="1", HGENCODING="utf-8")
-        return [exe, "--cwd", str(self.root), *args], env
+        # The runner starts hg in the root; no --cwd, which hg would expand ($VAR, ~).
+        return [exe, *args], env
 
     def last_changes(self) -> dict[str, Change]:
         out = self._run(["log", "-r", "reverse(::.)", "-Tjson(node,user,date,files)"])
@@ -302,6 +303,9 @@ class HgRepo(Repo):
     def install_hook(self, command: Sequence[str]) -> Path:
         hgrc = self.root / ".hg" / "hgrc"
         line = f"{HG_HOOK_NAME} = {shlex.join(command)}"
+        if any(ord(char) < 0x20 or ord(char) == 0x7F for char in line):
+            # A line break would end the entry and start another one: refuse, never write.
+            raise VcsError(f"{hgrc}: the hook command {line!r} does not fit on one line")
         text = hgrc.read_text(encoding="utf-8") if hgrc.exists() else ""
         hgrc.write_text(_set_hg_hook(text, line), encoding="utf-8")
         return hgrc

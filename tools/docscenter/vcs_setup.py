@@ -15,6 +15,7 @@ from pathlib import Path
 from . import vcs
 from .core.center import Center
 from .errors import UsageError
+from .values import one_line
 
 #: Message of the first changeset ``init`` makes.
 SCAFFOLD_MESSAGE = "Scaffold the documentation center"
@@ -24,10 +25,31 @@ def hook_command(root: Path) -> list[str]:
     """The command the commit hook runs: this environment's Python, the center's fast check.
 
     The absolute interpreter path keeps the hook working from a shell where the virtualenv
-    holding docscenter is not activated.
+    holding docscenter is not activated. The command is written shell-quoted into
+    ``.hg/hgrc`` or ``.git/hooks/pre-commit``; a path those files cannot hold on one line
+    (a line break or another control character) is refused with a :class:`UsageError`.
     """
-    return [sys.executable, "-m", "docscenter", "-C", str(Path(root).resolve()), "check",
-            "--hook"]
+    command = [sys.executable, "-m", "docscenter", "-C", str(Path(root).resolve()), "check",
+               "--hook"]
+    for part in command[0], command[4]:
+        try:
+            one_line(part, "path")
+        except UsageError as exc:
+            raise UsageError(f"{part!r}: the commit hook cannot name this path "
+                             f"({str(exc).rpartition(': ')[2]}); rename it or use --no-hg") \
+                from None
+    return command
+
+
+def check_repository_path(root: Path) -> None:
+    """Refuse, before anything is written, a center path ``init`` cannot make an Hg
+    repository with a commit hook in: one the hook cannot name, or one holding ``$``
+    (Mercurial expands variables in repository paths and would look elsewhere)."""
+    hook_command(root)
+    if "$" in str(Path(root).resolve()):
+        raise UsageError(f"{str(Path(root).resolve())!r}: Mercurial cannot work in a folder "
+                         "whose path holds '$' (it expands variables there); rename it or "
+                         "use --no-hg")
 
 
 def setup_repository(root: Path) -> str:

@@ -10,6 +10,7 @@ from . import rules
 from .findings import Finding, unsuppressed
 from .index import CenterIndex
 from .status import ServiceSummary, summarise
+from .text import printable
 
 #: Version of the JSON output of ``docscenter check``; bumped on incompatible changes.
 SCHEMA_VERSION = 1
@@ -55,11 +56,12 @@ def report_text(report: CheckReport) -> str:
         groups.setdefault(finding.service, []).append(finding)
     for service in sorted(groups, key=lambda s: (s is not None, s or "")):
         label = "center-wide pages" if service is None else (
-            f"service {service} ({report.services[service].meta.title})"
+            f"service {service} ({printable(report.services[service].meta.title)})"
             if service in report.services else f"service {service}")
         out.append(f"{label}: {len(groups[service])} finding(s)")
         for finding in groups[service]:
-            out.append(f"  {finding.location()}: [{finding.subtype}] {finding.message}")
+            out.append(f"  {printable(finding.location())}: [{finding.subtype}] "
+                       f"{printable(finding.message)}")
         out.append("")
     stubs = sum(len(s.stubs) for s in report.services.values())
     placeholders = sum(s.placeholders for s in report.services.values())

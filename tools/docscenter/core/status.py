@@ -18,6 +18,7 @@ from .index import CenterIndex
 from .rules.glossary import definitions
 from .rules.template import missing
 from .services import ServiceMeta
+from .text import printable
 
 #: Version of the JSON output of ``docscenter status``.
 SCHEMA_VERSION = 1
@@ -161,12 +162,12 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
               "terms", "wiki", "last changed", "owners"]
     table = [header]
     for r in rows:
-        table.append([
+        table.append([printable(cell) for cell in (
             f"{r.title} ({r.name})", f"{_bar(r.completeness)} {r.completeness:3d}%",
             r.lifecycle or "-", str(r.pages), str(r.missing_sections), str(r.stubs),
             str(r.placeholders), str(len(r.terms_used)), str(len(r.wiki_pages)),
             r.last_changed or "-", ", ".join(r.owners) or "-",
-        ])
+        )])
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))

@@ -12,7 +12,17 @@ from sphinx.errors import ConfigError
 from ..core.config import ConfigError as SettingError
 from ..core.config import settings
 from ..version import __version__
-from . import catalogue, dashboard, findings, glossary, header, history, index, registry
+from . import (
+    catalogue,
+    dashboard,
+    findings,
+    glossary,
+    header,
+    history,
+    index,
+    registry,
+    routes,
+)
 from .domain import DocscenterDomain
 from .resources import ResourcesDirective
 from .state import center_of
@@ -59,6 +69,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     dashboard.setup_status(app)
     history.setup_history(app)
     header.setup_header(app)
+    routes.setup_routes(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

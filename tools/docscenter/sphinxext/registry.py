@@ -5,7 +5,11 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..core.findings import Subtype
+from ..core.index import Requirements, TemplateFacts
+from ..errors import UsageError
 from ..indexing import template_facts
+from .log import warn
 from .state import BuildState, Registry, build_state, center_of, start
 
 
@@ -19,7 +23,12 @@ def load_registry(app: Sphinx) -> None:
     center = center_of(app.srcdir, app.config)
     services = center.services()
     registry = Registry(services, center.config.services_dir)
-    start(app.env, BuildState(center, registry, template_facts(center, services)))
+    try:
+        facts = template_facts(center, services)
+    except UsageError as exc:  # the center's service template does not render
+        warn(Subtype.template, str(exc))
+        facts = TemplateFacts(Requirements((), {}))
+    start(app.env, BuildState(center, registry, facts))
     # Group the routing table per service and API version: paths are /<service>/<X.Y>/...
     ignored = list(app.config.http_index_ignore_prefixes)
     app.config.http_index_ignore_prefixes = ignored + [

@@ -24,7 +24,7 @@ from ..core.services import SLUG
 from ..errors import UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
 from .center_files import service_files
-from .convert import ConvertOptions, PageRef, convert_page, normalise_title
+from .convert import ConvertOptions, convert_page
 from .manifest import Manifest, load_manifest
 from .planning import PlannedPage, Planner, plan_import
 from .pool import TimedOut, run_bounded
