@@ -209,6 +209,8 @@ def install_hook() -> None:
 @click.option("--page", "pages", multiple=True, help="With an api.php URL: a page title.")
 @click.option("--prefix", default=None, help="With an api.php URL: every page whose title "
               "starts with this.")
+@click.option("--redirect-host", "redirect_hosts", multiple=True, help="Another host the "
+              "api.php URL may redirect to (repeatable); others are refused.")
 @click.option("--glossary", is_flag=True, help="Add the wiki's glossary terms to the shared "
               "glossary.")
 @click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")

@@ -31,7 +31,8 @@ from .manifest import Manifest, load_manifest
 from .planning import PlannedPage, Planner, follow_redirects
 from .pool import TimedOut, run_bounded
 from .report import WRITES, Report, commit_message, report_json, report_text
-from .source_types import SourceError, WikiPage, redirect_target
+from .source_limits import SourceSession, limits_from_environment
+from .source_types import SourceError, WikiPage, checked_site_url, redirect_target
 from .sources import open_source
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
 
@@ -146,11 +147,27 @@ def _sources(center: Center, manifest: Manifest, given: tuple[str, ...]) -> list
                      "URL) or list sources in the manifest's [wiki] sources")
 
 
-def _open(spec: str, manifest: Manifest, pages: tuple[str, ...], prefix: str | None):
+def _open(spec: str, manifest: Manifest, pages: tuple[str, ...], prefix: str | None,
+          session: SourceSession):
     try:
-        return open_source(spec, pages=pages, prefix=prefix, title_prefix=manifest.title_prefix)
+        return open_source(spec, pages=pages, prefix=prefix, title_prefix=manifest.title_prefix,
+                           session=session)
     except SourceError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _session(manifest: Manifest, wiki_url: str | None,
+             redirect_hosts: tuple[str, ...]) -> SourceSession:
+    """The bounds of this import's sources: the manifest's, then the environment's."""
+    try:
+        if wiki_url is not None:
+            checked_site_url(wiki_url, "--wiki-url")
+        limits = limits_from_environment(manifest.limits)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+    if wiki_url is not None and "$1" not in wiki_url:
+        raise UsageError(f"--wiki-url {wiki_url!r}: needs $1 where the title goes")
+    return SourceSession(limits, redirect_hosts=(*manifest.redirect_hosts, *redirect_hosts))
 
 
 CACHE_BUDGET = 8 * 1024 * 1024  # characters of wikitext kept in memory between the passes
@@ -162,8 +179,9 @@ class SourcePages:
     not (a huge dump). The wiki's article path is noted from the first source that gives it."""
 
     def __init__(self, specs: list[str], manifest: Manifest, pages: tuple[str, ...],
-                 prefix: str | None) -> None:
+                 prefix: str | None, session: SourceSession) -> None:
         self.specs, self.manifest, self.pages, self.prefix = specs, manifest, pages, prefix
+        self.session = session
         self.article_path: str | None = None
         self._cache: dict[str, list[WikiPage]] = {}
 
@@ -173,7 +191,8 @@ class SourcePages:
                 if spec in self._cache:
                     yield from self._cache[spec]
                     continue
-                stream, site = _open(spec, self.manifest, self.pages, self.prefix)
+                stream, site = _open(spec, self.manifest, self.pages, self.prefix,
+                                     self.session)
                 if self.article_path is None and site is not None:
                     self.article_path = site.article_path
                 remote = spec.startswith(("http://", "https://"))
@@ -195,7 +214,7 @@ class SourcePages:
 def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
                manifest: Path | None, wiki_url: str | None, pages: tuple[str, ...],
                prefix: str | None, glossary: bool, commit: bool, dry_run: bool, force: bool,
-               output_format: str) -> int:
+               output_format: str, redirect_hosts: tuple[str, ...] = ()) -> int:
     """The import-wiki command; returns the exit status."""
     manifest_path = manifest or (center.tools_dir / "wiki.toml")
     loaded = load_manifest(manifest_path) if (manifest or manifest_path.exists()) else Manifest()
@@ -205,7 +224,8 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
         raise UsageError("import-wiki: say where pages go: --service NAME or a manifest with "
                          "[[pages]] entries (tools/wiki.toml)")
     specs = _sources(center, loaded, sources)
-    source_pages = SourcePages(specs, loaded, pages, prefix)
+    session = _session(loaded, wiki_url, redirect_hosts)
+    source_pages = SourcePages(specs, loaded, pages, prefix, session)
 
     report = Report(dry_run=dry_run)
     planner = Planner(center, loaded, service)
@@ -221,6 +241,7 @@ def run_import(center: Center, *, sources: tuple[str, ...], service: str | None,
             report.unassigned.append(page.title)
             continue
         planned[title] = plan
+    report.skipped = session.skipped
     base_url = wiki_url or loaded.wiki_url or source_pages.article_path
     for plan in planned.values():
         if plan.url is None and base_url:
@@ -335,7 +356,7 @@ def _finish(report: Report, output_format: str) -> int:
         click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     else:
         click.echo(report_text(report))
-    return 0
+    return 1 if report.skipped else 0  # pages were asked for that could not be imported
 
 
 

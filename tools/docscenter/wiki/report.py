@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .planning import PlannedPage
+from .source_limits import SkippedPage
 
 ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
 WRITES = ("new", "updated", "overwritten-edited", "timed-out")  # the actions that write a stub
@@ -21,6 +22,7 @@ class Report:
     unassigned: list[str] = field(default_factory=list)
     unknown_templates: Counter[str] = field(default_factory=Counter)
     timed_out: list[str] = field(default_factory=list)
+    skipped: list[SkippedPage] = field(default_factory=list)  # missing or too large
     glossary_terms: list[tuple[str, str]] = field(default_factory=list)
     glossary: dict[str, list[str]] = field(default_factory=dict)
     other_files: list[str] = field(default_factory=list)
@@ -43,12 +45,14 @@ def report_json(report: Report) -> dict[str, Any]:
     return {
         "dry_run": report.dry_run,
         "counts": {action: report.count(action) for action in ACTIONS}
-        | {"redirects": len(report.redirects), "unassigned": len(report.unassigned)},
+        | {"redirects": len(report.redirects), "unassigned": len(report.unassigned),
+           "skipped": len(report.skipped)},
         "pages": pages,
         "redirects": report.redirects,
         "unassigned": report.unassigned,
         "unknown_templates": dict(report.unknown_templates.most_common()),
         "timed_out": report.timed_out,
+        "skipped": [asdict(page) for page in report.skipped],
         "glossary": report.glossary,
         "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
         "other_files": report.other_files,
@@ -72,6 +76,8 @@ def report_text(report: Report) -> str:
         lines.append(f"unknown templates (kept visibly): {names}")
     for title in report.timed_out:
         lines.append(f"hit the time bound, kept as wiki text: {title}")
+    for page in report.skipped:
+        lines.append(f"skipped, {page.kind}: {page.title} ({page.source}: {page.reason})")
     edited = [p for p in report.pages if p.action == "kept-edited"]
     for plan in edited:
         lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
