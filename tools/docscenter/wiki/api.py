@@ -338,7 +338,7 @@ class ApiClient:
         longest = self.session.limits.api_max_wait
         wish = _retry_after(retry_after)
         if wish is not None and wish > longest:
-            raise SourceError(f"{self.api_url}: the server asks to wait {wish:g} s before "
+            raise SourceError(f"{self.api_url}: the server asks to wait {wish:.0f} s before "
                               f"retrying, more than api_max_wait ({longest:g} s)")
         return wish if wish is not None else min(self.backoff * 2**attempt, longest)
 

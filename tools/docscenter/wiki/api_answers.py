@@ -10,8 +10,11 @@ answer it is, so a wrong shape becomes one :class:`MalformedAnswer` line naming 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+
+_WHOLE = re.compile(r"\s*-?[0-9]{1,18}\s*")
 
 
 class MalformedAnswer(Exception):
@@ -39,6 +42,12 @@ class _At:
         if not isinstance(self.value, dict):
             raise self._wrong("an object")
         return _At(self.value.get(key), f"{self.where}.{key}".lstrip("."))
+
+    def require_object(self) -> _At:
+        """Itself, when it is an object (null is not)."""
+        if not isinstance(self.value, dict):
+            raise self._wrong("an object")
+        return self
 
     def present(self) -> bool:
         return self.value is not None
@@ -70,7 +79,7 @@ class _At:
     def integer(self) -> int | None:
         """A whole number (also written as a string of digits), or None when absent."""
         value = self.value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
+        if isinstance(value, str) and _WHOLE.fullmatch(value):
             return int(value)
         if value is None or (isinstance(value, int) and not isinstance(value, bool)):
             return value
@@ -86,10 +95,7 @@ class _At:
 
 
 def _answer(data: Any) -> _At:
-    root = _At(data, "")
-    if not isinstance(data, dict):
-        raise root._wrong("an object")
-    return root
+    return _At(data, "").require_object()
 
 
 # -- what the client reads ---------------------------------------------------------------------
@@ -178,6 +184,7 @@ def _pairs(entries: _At) -> list[tuple[str, str]]:
 
 
 def _revision(entry: _At) -> ApiRevision:
+    entry.require_object()
     content = entry["slots"]["main"]["content"].text()
     if content is None:  # formatversion=1, or a MediaWiki without slots
         content = entry["*"].text() or entry["content"].text() or ""
@@ -186,7 +193,7 @@ def _revision(entry: _At) -> ApiRevision:
 
 
 def _page(entry: _At) -> ApiPage:
-    title = entry["title"].text()
+    title = entry.require_object()["title"].text()
     if not title:
         raise MalformedAnswer(f"{entry.where}.title: missing")
     revisions = entry["revisions"].items()

@@ -108,8 +108,9 @@ class RedirectPolicy:
         if scheme not in ("http", "https") or not host:
             raise RedirectRefused(f"redirected to {target!r}, which is not an http(s) URL")
         if host not in self.extra_hosts:
-            raise RedirectRefused(f"redirected to another host: {target} (not followed; "
-                                  "a wiki's other hosts can be allowed with redirect_hosts)")
+            raise RedirectRefused(f"redirected to {target}, off the API's own address (not "
+                                  "followed; allow a host with redirect_hosts or "
+                                  "--redirect-host)")
         if own[0] == "https" and scheme == "http":
             raise RedirectRefused(f"redirected from https to plain http: {target}")
         loopback_ok = any(a is not None and a.is_loopback

@@ -93,7 +93,7 @@ class _ExportTarget:
         if path == _PAGE:
             if self.siteinfo is None:
                 self.siteinfo = SiteInfo(None, None, None, {})
-            self._page, self._revision, self._held = {}, {}, 0
+            self._page, self._revision, self._held, self._held_revision = {}, {}, 0, 0
         elif path == _SITEINFO:
             self._site, self._held = {}, 0
         elif path == _REVISION:
@@ -121,6 +121,8 @@ class _ExportTarget:
             raise SourceError(f"{self.path}:{self.line()}: <siteinfo> is larger than "
                               f"{self.max_page} bytes (max_page_size)")
         # Stop keeping it; the page is skipped at its end unless a later revision fits.
+        if self._field == "title":  # enough of it to name the page in the report
+            self._page["title"] = ("".join(self._parts) + text)[:201]
         self._parts = None
         (self._revision if len(self.stack) > 2 else self._page)["too_large"] = True
 
@@ -175,7 +177,9 @@ class _ExportTarget:
     def _finish_page(self) -> WikiPage | SkippedPage:
         page, revision = self._page, dict(self._page.get("revision") or {})
         if page.get("too_large") or revision.get("too_large"):
-            return SkippedPage(self._title()[:200], str(self.path), "too-large",
+            title = self._title()
+            title = title if len(title) <= 200 else title[:200] + "…"
+            return SkippedPage(title, str(self.path), "too-large",
                                f"more than {self.max_page} bytes (max_page_size)")
         title = str(page.get("title") or "").strip()
         if not title:
