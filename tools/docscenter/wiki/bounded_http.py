@@ -22,12 +22,14 @@ from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import (
+    HTTPDefaultErrorHandler,
+    HTTPErrorProcessor,
     HTTPHandler,
     HTTPRedirectHandler,
     HTTPSHandler,
     OpenerDirector,
+    ProxyHandler,
     Request,
-    build_opener,
 )
 
 CHUNK = 64 * 1024
@@ -250,7 +252,11 @@ class BoundedFetcher:
 
     def __init__(self, policy: RedirectPolicy, socket_timeout: float) -> None:
         self.socket_timeout = socket_timeout
-        self._opener: OpenerDirector = build_opener(_PolicyRedirects(policy), _HTTP, _HTTPS)
+        # Only HTTP(S): none of urllib's file:, ftp: or data: handlers, whatever a redirect says.
+        self._opener = OpenerDirector()
+        for handler in (ProxyHandler(), _HTTP(), _HTTPS(), HTTPDefaultErrorHandler(),
+                        _PolicyRedirects(policy), HTTPErrorProcessor()):
+            self._opener.add_handler(handler)
 
     def fetch(self, request: Request, *, seconds: float, max_bytes: int) -> Answer:
         """The answer to ``request``; urllib's errors (HTTPError, URLError, TimeoutError)
