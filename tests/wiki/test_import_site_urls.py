@@ -28,14 +28,22 @@ ATTRIBUTE = re.compile(r"""\b(?:href|src|action|formaction|srcset)\s*=\s*(["'])(
 SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[HTTPServer]:
+    # Threaded: a dripping answer must not hold up the next request. One per module, since
+    # stopping a server takes half a second.
+    srv = HTTPServer(host="127.0.0.1", threaded=True)
+    srv.start()
+    yield srv
+    if srv.is_running():
+        srv.stop()
+
+
 @pytest.fixture
-def http() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", threaded=True)
-    server.start()
+def http(server: HTTPServer) -> Iterator[HTTPServer]:
+    server.clear()
     yield server
     server.clear()
-    if server.is_running():
-        server.stop()
 
 
 def link_schemes(build: Path) -> dict[str, set[str]]:
