@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -123,3 +126,46 @@ def snapshot(root: Path) -> dict[str, bytes]:
         key = path.relative_to(root).as_posix()
         tree[key] = path.read_bytes() if path.is_file() else b"<dir>"
     return tree
+
+
+@dataclass
+class Measured:
+    """A finished command with what it cost: peak memory and processor time, the command's
+    own plus that of the processes it waited for (its worker processes)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_rss_mb: float
+    cpu_seconds: float
+
+
+def run_measured(*args: str | Path, env: dict[str, str] | None = None,
+                 timeout: float = 600) -> Measured:
+    """Run ``python -m docscenter ARGS`` and measure it through ``os.wait4``."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([sys.executable, "-m", "docscenter", *map(str, args)],
+                                   stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        watchdog = threading.Timer(timeout, process.kill)  # a hang fails, it does not block
+        watchdog.start()
+        try:
+            _pid, status, usage = os.wait4(process.pid, 0)
+        finally:
+            watchdog.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measured(process.returncode, out.read().decode(), err.read().decode(),
+                        usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def gzip_bomb(expanded: int, chunk: int = 1 << 20) -> bytes:
+    """One gzip member of about ``expanded // 1000`` bytes that inflates to ``expanded`` zero
+    bytes, made in a moment: each chunk is compressed after a full flush, so every chunk after
+    the first compresses to the same bytes, which are repeated. (The trailer's checksum is
+    that of two chunks; a reader that inflates it all finds out only at the very end.)"""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(chunk)
+    first = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    again = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return first + again * (expanded // chunk - 1) + compressor.flush()

@@ -21,7 +21,9 @@ from docscenter.wiki.sources import (
     DEFAULT_USER_AGENT,
     ApiClient,
     SiteInfo,
+    SkippedPage,
     SourceError,
+    SourceSession,
     WikiPage,
     open_source,
 )
@@ -342,18 +344,21 @@ def test_redirects_are_recorded_and_followed(http: HTTPServer) -> None:
     assert pages[1].text == PAGES["Storage"]
 
 
-def test_missing_page_is_an_error_naming_it(http: HTTPServer) -> None:
+def test_missing_page_is_noted_as_skipped_and_the_others_are_read(http: HTTPServer) -> None:
     url = serve(http, FakeWiki(PAGES))
-    with pytest.raises(SourceError) as exc:
-        list(ApiClient(url).pages(["Storage", "no_such_page"]))
-    message = str(exc.value)
-    assert "\n" not in message
-    assert message == f"{url}: 'No such page' (asked as 'no_such_page') does not exist"
+    session = SourceSession()
+    pages = list(ApiClient(url, session=session).pages(["Storage", "no_such_page"]))
+    assert [p.title for p in pages] == ["Storage"]
+    assert session.skipped == [SkippedPage(
+        "no_such_page", url, "missing", "does not exist (the wiki's title: 'No such page')")]
 
 
-def test_title_with_separator_is_refused_before_asking() -> None:
-    with pytest.raises(SourceError, match="'A|B' is not a valid page title"):
-        list(ApiClient("http://127.0.0.1:9/w/api.php").pages(["A|B"]))
+def test_title_with_separator_is_skipped_before_asking() -> None:
+    session = SourceSession()
+    client = ApiClient("http://127.0.0.1:9/w/api.php", session=session)
+    assert list(client.pages(["A|B"])) == []  # nothing asked: port 9 would refuse
+    assert [(s.title, s.reason) for s in session.skipped] == [
+        ("A|B", "is not a valid page title")]
 
 
 def test_prefix_listing_with_namespace_and_continuation(http: HTTPServer) -> None:

@@ -314,8 +314,9 @@ def test_json_report(tmp_path: Path) -> None:
     assert report["dry_run"] is False
     assert report["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "kept-edited": 0,
                                 "overwritten-edited": 0, "timed-out": 0, "redirects": 1,
-                                "unassigned": 0}
+                                "unassigned": 0, "skipped": 0}
     assert report["redirects"] == {"Two": "One"}
+    assert report["skipped"] == []
     assert report["unknown_templates"] == {"Unknown one": 2, "Other": 1}
     assert report["timed_out"] == [] and report["unassigned"] == []
     one = by_title(report)["One"]

@@ -12,7 +12,9 @@ import pytest
 from docscenter.wiki.sources import (
     ExportReader,
     SiteInfo,
+    SkippedPage,
     SourceError,
+    SourceSession,
     WikiPage,
     open_source,
     read_wiki_files,
@@ -272,10 +274,12 @@ def test_open_source_dump_selects_pages_and_prefix() -> None:
     assert [p.title for p in pages] == ["Services:Storage"]
 
 
-def test_open_source_dump_reports_pages_it_lacks() -> None:
-    pages, _ = open_source(str(DATA / "export-0.8.xml"), pages=["Storage", "Nowhere"])
-    with pytest.raises(SourceError, match="not in this source: 'Nowhere'"):
-        list(pages)
+def test_open_source_dump_notes_pages_it_lacks_and_reads_the_others() -> None:
+    session = SourceSession()
+    spec = str(DATA / "export-0.8.xml")
+    pages, _ = open_source(spec, pages=["Storage", "Nowhere"], session=session)
+    assert [p.title for p in pages] == ["Storage"]
+    assert session.skipped == [SkippedPage("Nowhere", spec, "missing", "not in this source")]
 
 
 def test_open_source_folder_and_file(tmp_path: Path) -> None:

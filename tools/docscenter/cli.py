@@ -257,6 +257,8 @@ def install_hook() -> None:
 @click.option("--page", "pages", multiple=True, help="With an api.php URL: a page title.")
 @click.option("--prefix", default=None, help="With an api.php URL: every page whose title "
               "starts with this.")
+@click.option("--redirect-host", "redirect_hosts", multiple=True, help="Another host the "
+              "api.php URL may redirect to (repeatable); others are refused.")
 @click.option("--glossary", is_flag=True, help="Add the wiki's glossary terms to the shared "
               "glossary.")
 @click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")
@@ -274,6 +276,7 @@ def import_wiki(output_format: str, **options: Any) -> None:
     with ProgressBar("converting") as bar:
         report = run(center, ImportRequest(**options), bar.update)
     _show(report_json(report) if output_format == "json" else report_text(report))
+    sys.exit(1 if report.skipped else 0)  # pages were asked for that could not be imported
 
 
 class ProgressBar:

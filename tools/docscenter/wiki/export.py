@@ -1,9 +1,12 @@
 """Read Special:Export XML dumps (schemas 0.8 to 0.11) as a stream of pages.
 
-The dump is parsed incrementally and every finished ``<page>`` is dropped from the tree, so
-memory stays flat however large the file is. Parsing goes through defusedxml with DTDs
-forbidden: a MediaWiki export never has one, and refusing it up front shuts out entity
-expansion bombs and external entities alike.
+The dump is fed to the XML parser in small chunks and the parser's events go to
+:class:`_ExportTarget`, which keeps only the few fields a page needs and never builds a tree,
+so memory stays flat however large the file is, and however large one page claims to be: text
+beyond ``max_page_size`` is not kept, and the page is reported and skipped (see
+:class:`~.source_limits.SourceSession`) while the others are read. Parsing goes through
+defusedxml with DTDs forbidden: a MediaWiki export never has one, and refusing it up front
+shuts out entity expansion bombs and external entities alike.
 """
 
 from __future__ import annotations
@@ -12,48 +15,225 @@ import bz2
 import gzip
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser, iterparse
+from defusedxml.ElementTree import DefusedXMLParser
 
-from .source_types import SiteInfo, SourceError, WikiPage, article_path_from_base
+from .source_limits import SkippedPage, SourceSession, utf8_size
+from .source_types import (
+    SiteInfo,
+    SourceError,
+    WikiPage,
+    article_path_from_base,
+    checked_site_url,
+)
 
 # Any export schema version; the reader only looks at local names, so 0.8 .. 0.11 (and later
 # versions that keep the same elements) read the same way.
 _EXPORT_NS = re.compile(r"\Ahttps?://www\.mediawiki\.org/xml/export-\d+\.\d+/?\Z")
+CHUNK = 256 * 1024  # bytes fed to the parser at a time
+
+# The elements whose text is kept, by their path below <mediawiki>.
+_FIELDS = {
+    ("siteinfo", "sitename"): "sitename",
+    ("siteinfo", "base"): "base",
+    ("siteinfo", "namespaces", "namespace"): "namespace",
+    ("page", "title"): "title",
+    ("page", "ns"): "ns",
+    ("page", "revision", "id"): "id",
+    ("page", "revision", "timestamp"): "timestamp",
+    ("page", "revision", "contributor", "username"): "contributor",
+    ("page", "revision", "contributor", "ip"): "contributor",
+    ("page", "revision", "text"): "text",
+}
+_PAGE, _REVISION, _SITEINFO = ("page",), ("page", "revision"), ("siteinfo",)
 
 
-def _local(tag: Any) -> str:
+def _local(tag: object) -> str:
     """``{namespace}name`` -> ``name``."""
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _child(elem: Element, name: str) -> Element | None:
-    for sub in elem:
-        if _local(sub.tag) == name:
-            return sub
-    return None
+class _ExportTarget:
+    """Receives the parser's events; collects finished pages (or skipped ones) in ``done``."""
 
+    def __init__(self, path: Path, max_page: int, line: Callable[[], int]) -> None:
+        self.path, self.max_page, self.line = path, max_page, line
+        self.root: str | None = None
+        self.stack: list[str] = []  # local names below the root
+        self.siteinfo: SiteInfo | None = None
+        self.done: list[WikiPage | SkippedPage] = []
+        self._site: dict[str, object] = {}
+        self._namespaces: dict[str, str | None] = {}  # <namespace key=...> -> its name
+        self._page: dict[str, object] = {}
+        self._revision: dict[str, object] = {}
+        self._field: str | None = None  # the field being read
+        self._parts: list[str] | None = None  # its text, None once it is too large
+        self._held = 0  # bytes kept for the current page's fields (or the siteinfo's)
+        self._held_revision = 0  # bytes kept for the current revision's fields
 
-def _child_text(elem: Element, name: str) -> str | None:
-    sub = _child(elem, name)
-    return None if sub is None else (sub.text or "")
+    # -- parser events ----------------------------------------------------------------------
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        name = _local(tag)
+        if self.root is None:
+            self._check_root(tag)
+            self.root = name
+            return
+        if self._field is not None:
+            where = "<siteinfo>" if self.stack[0] == "siteinfo" else f"page {self._title()!r}:"
+            raise SourceError(
+                f"{self.path}:{self.line()}: {where} <{self.stack[-1]}> holds an element "
+                f"<{name}>, not escaped text (an export escapes the markup of wiki text)")
+        self.stack.append(name)
+        path = tuple(self.stack)
+        if path == _PAGE:
+            if self.siteinfo is None:
+                self.siteinfo = SiteInfo(None, None, None, {})
+            self._page, self._revision, self._held, self._held_revision = {}, {}, 0, 0
+        elif path == _SITEINFO:
+            self._site, self._namespaces, self._held = {}, {}, 0
+        elif path == _REVISION:
+            self._revision, self._held_revision = {}, 0
+        elif path == ("page", "redirect"):
+            self._page.setdefault("redirect", attrib.get("title", ""))
+        elif path == ("page", "revision", "text") and attrib.get("deleted") is not None:
+            self._revision.setdefault("text", "")  # suppressed on the wiki
+        elif path in _FIELDS:
+            self._field, self._parts = _FIELDS[path], []
+            if self._field == "namespace":
+                self._site["key"] = attrib.get("key", "")
+
+    def data(self, text: str) -> None:
+        if self._parts is None:
+            return
+        if len(self.stack) > 2:  # a revision's field
+            self._held_revision += utf8_size(text)
+        else:
+            self._held += utf8_size(text)
+        if self._held + self._held_revision <= self.max_page:
+            self._parts.append(text)
+            return
+        if self.stack[0] == "siteinfo":
+            raise SourceError(f"{self.path}:{self.line()}: <siteinfo> is larger than "
+                              f"{self.max_page} bytes (max_page_size)")
+        # Stop keeping it; the page is skipped at its end unless a later revision fits.
+        if self._field == "title":  # enough of it to name the page in the report
+            self._page["title"] = ("".join(self._parts) + text)[:201]
+        self._parts = None
+        (self._revision if len(self.stack) > 2 else self._page)["too_large"] = True
+
+    def end(self, tag: str) -> None:
+        if not self.stack:
+            return  # the root's end
+        path = tuple(self.stack)
+        if self._field is not None:
+            self._store(path, "".join(self._parts) if self._parts is not None else None)
+            self._field, self._parts = None, None
+        if path == _REVISION:
+            self._page["revision"] = self._revision
+        elif path == _PAGE:
+            self.done.append(self._finish_page())
+        elif path == _SITEINFO:
+            self.siteinfo = self._finish_siteinfo()
+        self.stack.pop()
+
+    # -- fields -----------------------------------------------------------------------------
+
+    def _store(self, path: tuple[str, ...], text: str | None) -> None:
+        field = self._field
+        assert field is not None
+        if path[0] == "siteinfo":
+            if field == "namespace":
+                self._namespaces[str(self._site.pop("key"))] = text
+            else:
+                self._site.setdefault(field, text)
+        elif field in ("title", "ns"):
+            self._page.setdefault(field, text)
+        else:
+            self._revision.setdefault(field, text)
+
+    def _title(self) -> str:
+        title = self._page.get("title")
+        return title.strip() if isinstance(title, str) else "(a page without a title yet)"
+
+    def _finish_siteinfo(self) -> SiteInfo:
+        namespaces: dict[int, str] = {}
+        for key, name in self._namespaces.items():
+            try:
+                namespaces[int(key)] = (name or "").strip()
+            except ValueError:
+                continue  # a malformed key says nothing useful about the wiki
+        base = str(self._site.get("base") or "").strip() or None
+        if base is not None:  # it becomes the address of links: only http(s)
+            base = checked_site_url(base, f"{self.path}: <siteinfo><base>")
+        sitename = str(self._site.get("sitename") or "").strip() or None
+        self._site, self._namespaces = {}, {}
+        return SiteInfo(sitename, base, article_path_from_base(base), namespaces)
+
+    def _finish_page(self) -> WikiPage | SkippedPage:
+        page = self._page
+        held = page.get("revision")
+        revision: dict[str, object] = held if isinstance(held, dict) else {}
+        if page.get("too_large") or revision.get("too_large"):
+            title = self._title()
+            title = title if len(title) <= 200 else title[:200] + "…"
+            return SkippedPage(title, str(self.path), "too-large",
+                               f"more than {self.max_page} bytes (max_page_size)")
+        title = str(page.get("title") or "").strip()
+        if not title:
+            raise SourceError(f"{self.path}: a <page> has no <title>")
+        ns_text = str(page.get("ns") or "0").strip()
+        rev_id = str(revision.get("id") or "").strip()
+        try:
+            namespace = int(ns_text)
+        except ValueError:
+            raise SourceError(
+                f"{self.path}: page {title!r} has a non-numeric <ns> {ns_text!r}") from None
+        try:
+            rev_num = int(rev_id) if rev_id else None
+        except ValueError:
+            raise SourceError(
+                f"{self.path}: page {title!r} has a non-numeric revision id {rev_id!r}") from None
+        siteinfo = self.siteinfo or SiteInfo(None, None, None, {})
+        contributor = str(revision.get("contributor") or "").strip()
+        return WikiPage(
+            title=title,
+            text=str(revision.get("text") or ""),
+            namespace=namespace,
+            revision=rev_num,
+            timestamp=str(revision.get("timestamp") or "").strip() or None,
+            contributor=contributor or None,
+            redirect=str(page.get("redirect") or "").strip() or None,
+            url=siteinfo.page_url(title),
+            source=str(self.path),
+        )
+
+    def _check_root(self, tag: str) -> None:
+        uri = tag[1:].partition("}")[0] if tag.startswith("{") else ""
+        if _local(tag) != "mediawiki" or (uri and not _EXPORT_NS.match(uri)):
+            raise SourceError(
+                f"{self.path}: not a MediaWiki export: the root element is <{_local(tag)}>"
+                + (f" in namespace {uri}" if uri else "")
+                + ", expected <mediawiki> from http://www.mediawiki.org/xml/export-0.X/"
+            )
 
 
 class ExportReader:
     """Pages of a Special:Export dump (``.xml``, ``.xml.gz`` or ``.xml.bz2``).
 
-    Iterating yields one :class:`WikiPage` per ``<page>``, taking its last revision;
-    :attr:`siteinfo` is read from the head of the file on first use.
+    Iterating yields one :class:`WikiPage` per ``<page>``, taking its last revision; a page
+    larger than ``max_page_size`` is noted in ``session`` as skipped instead. :attr:`siteinfo`
+    is read from the head of the file on first use.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, session: SourceSession | None = None) -> None:
         self.path = Path(path)
+        self.session = session or SourceSession()
         self._siteinfo: SiteInfo | None = None
 
     @property
@@ -80,140 +260,53 @@ class ExportReader:
             raise SourceError(f"{self.path}: cannot read: {exc.strerror or exc}") from exc
 
     def _read(self, head_only: bool) -> Iterator[WikiPage]:
-        parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        limits = self.session.limits
+        target = _ExportTarget(self.path, limits.max_page_size,
+                               lambda: parser.parser.CurrentLineNumber)
+        parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True,
+                                  target=target)
         with self._open() as stream:
             try:
-                yield from self._walk(iterparse(stream, ("start", "end"), parser), head_only)
+                read = 0
+                while chunk := stream.read(CHUNK):
+                    read += len(chunk)
+                    if read > limits.max_dump_size:
+                        raise SourceError(f"{self.path}: more than {limits.max_dump_size} bytes "
+                                          "of XML (max_dump_size)")
+                    parser.feed(chunk)
+                    yield from self._take(target)
+                    if head_only and target.siteinfo is not None:
+                        break
+                else:
+                    parser.close()
+                    yield from self._take(target)
             except ParseError as exc:
                 line, col = exc.position
                 raise SourceError(
                     f"{self.path}:{line}:{col}: malformed XML: {expat.ErrorString(exc.code)}"
                 ) from exc
             except (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden) as exc:
-                line = parser.parser.CurrentLineNumber
                 what = {
                     DTDForbidden: "a document type declaration (DTD)",
                     EntitiesForbidden: "an entity declaration",
                     ExternalReferenceForbidden: "an external entity reference",
                 }[type(exc)]
                 raise SourceError(
-                    f"{self.path}:{line}: refused: the XML contains {what}, "
-                    "which a MediaWiki export never has"
+                    f"{self.path}:{parser.parser.CurrentLineNumber}: refused: the XML contains "
+                    f"{what}, which a MediaWiki export never has"
                 ) from exc
             except (OSError, EOFError) as exc:  # unreadable or corrupt compressed stream
                 raise SourceError(f"{self.path}: cannot read: {exc}") from exc
-
-    def _walk(self, events: Iterator[tuple[str, Any]], head_only: bool) -> Iterator[WikiPage]:
-        root: Element | None = None
-        page: Element | None = None
-        last_revision: dict[str, str | None] | None = None
-        for event, elem in events:
-            name = _local(elem.tag)
-            if root is None:
-                self._check_root(elem)
-                root = elem
-                continue
-            if event == "start":
-                if name == "page" and page is None:
-                    if self._siteinfo is None:
-                        self._siteinfo = SiteInfo(None, None, None, {})
-                    if head_only:
-                        return
-                    page, last_revision = elem, None
-                continue
-            if name == "siteinfo" and page is None:
-                self._siteinfo = self._parse_siteinfo(elem)
-                root.clear()
-            elif name in ("revision", "upload") and page is not None:
-                # Keep only the newest revision's fields; drop each revision element as soon
-                # as it is read so a full-history dump never holds a page's whole history.
-                if name == "revision":
-                    last_revision = {
-                        "id": _child_text(elem, "id"),
-                        "timestamp": _child_text(elem, "timestamp"),
-                        "contributor": self._contributor(elem),
-                        "text": self._text(elem),
-                    }
-                if any(child is elem for child in page):  # a stray nested one stays put
-                    page.remove(elem)
-            elif name == "page" and page is not None and page is elem:
-                yield self._make_page(page, last_revision)
-                page = None
-                root.clear()  # finished pages must not pile up under the root
         if self._siteinfo is None:
-            self._siteinfo = SiteInfo(None, None, None, {})
+            self._siteinfo = target.siteinfo or SiteInfo(None, None, None, {})
 
-    def _check_root(self, elem: Element) -> None:
-        tag = elem.tag if isinstance(elem.tag, str) else ""
-        uri = tag[1:].partition("}")[0] if tag.startswith("{") else ""
-        if _local(tag) != "mediawiki" or (uri and not _EXPORT_NS.match(uri)):
-            raise SourceError(
-                f"{self.path}: not a MediaWiki export: the root element is <{_local(tag)}>"
-                + (f" in namespace {uri}" if uri else "")
-                + ", expected <mediawiki> from http://www.mediawiki.org/xml/export-0.X/"
-            )
-
-    @staticmethod
-    def _parse_siteinfo(elem: Element) -> SiteInfo:
-        namespaces: dict[int, str] = {}
-        ns_list = _child(elem, "namespaces")
-        for ns in ns_list if ns_list is not None else ():
-            try:
-                namespaces[int(ns.get("key", ""))] = (ns.text or "").strip()
-            except ValueError:
-                continue  # a malformed key says nothing useful about the wiki
-        base = (_child_text(elem, "base") or "").strip() or None
-        sitename = (_child_text(elem, "sitename") or "").strip() or None
-        return SiteInfo(sitename, base, article_path_from_base(base), namespaces)
-
-    @staticmethod
-    def _contributor(revision: Element) -> str | None:
-        contributor = _child(revision, "contributor")
-        if contributor is None:
-            return None
-        # Registered users have <username>, anonymous edits <ip>; suppressed ones neither.
-        name = _child_text(contributor, "username") or _child_text(contributor, "ip")
-        return name.strip() if name and name.strip() else None
-
-    @staticmethod
-    def _text(revision: Element) -> str:
-        text = _child(revision, "text")
-        if text is None or text.get("deleted") is not None:
-            return ""
-        return text.text or ""
-
-    def _make_page(self, page: Element, revision: dict[str, str | None] | None) -> WikiPage:
-        title = (_child_text(page, "title") or "").strip()
-        if not title:
-            raise SourceError(f"{self.path}: a <page> has no <title>")
-        ns_text = (_child_text(page, "ns") or "0").strip()
-        try:
-            namespace = int(ns_text)
-        except ValueError:
-            raise SourceError(
-                f"{self.path}: page {title!r} has a non-numeric <ns> {ns_text!r}"
-            ) from None
-        redirect_elem = _child(page, "redirect")
-        redirect = None
-        if redirect_elem is not None:
-            redirect = (redirect_elem.get("title") or "").strip() or None
-        revision = revision or {}
-        rev_id = (revision.get("id") or "").strip()
-        try:
-            rev_num = int(rev_id) if rev_id else None
-        except ValueError:
-            raise SourceError(
-                f"{self.path}: page {title!r} has a non-numeric revision id {rev_id!r}"
-            ) from None
-        siteinfo = self._siteinfo or SiteInfo(None, None, None, {})
-        return WikiPage(
-            title=title,
-            text=revision.get("text") or "",
-            namespace=namespace,
-            revision=rev_num,
-            timestamp=(revision.get("timestamp") or "").strip() or None,
-            contributor=revision.get("contributor"),
-            redirect=redirect,
-            url=siteinfo.page_url(title),
-            source=str(self.path),
-        )
+    def _take(self, target: _ExportTarget) -> Iterator[WikiPage]:
+        """The pages the last chunk finished; skipped ones go to the session."""
+        if self._siteinfo is None and target.siteinfo is not None:
+            self._siteinfo = target.siteinfo
+        done, target.done = target.done, []
+        for item in done:
+            if isinstance(item, SkippedPage):
+                self.session.skip(item.title, item.source, item.kind, item.reason)
+            else:
+                yield item

@@ -29,7 +29,7 @@ from .manifest import Manifest, load_manifest
 from .planning import PlannedPage, Planner, plan_import
 from .pool import TimedOut, run_bounded
 from .report import WRITES, PageResult, Report, commit_message
-from .source_pages import SourcePages
+from .source_pages import SourcePages, source_session
 from .source_types import WikiPage
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
 
@@ -146,6 +146,7 @@ class ImportRequest:
     commit: bool = False
     dry_run: bool = False
     force: bool = False
+    redirect_hosts: tuple[str, ...] = ()  # hosts besides the API's own it may redirect to
 
 
 def _load_manifest(center: Center, request: ImportRequest) -> Manifest:
@@ -164,11 +165,12 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     center files they change all at once (nothing when ``dry_run``). Bad input raises
     UsageError and leaves the center as it was; ``progress`` hears of every page converted."""
     manifest = _load_manifest(center, request)
+    session = source_session(manifest, request.wiki_url, request.redirect_hosts)
     source_pages = SourcePages(_sources(center, manifest, request.sources), manifest,
-                               request.pages, request.prefix)
+                               request.pages, request.prefix, session)
     plan = plan_import(source_pages, Planner(center, manifest, request.service),
                        lambda: request.wiki_url or manifest.wiki_url or source_pages.article_path)
-    report = Report(plan, dry_run=request.dry_run)
+    report = Report(plan, dry_run=request.dry_run, skipped=session.skipped)
     timeout = page_timeout()
     if request.commit and not request.dry_run:
         _refuse_dirty(center, [p.path for p in plan.pages])

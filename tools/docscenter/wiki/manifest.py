@@ -7,6 +7,10 @@ page, and how templates map to reST.
    url = "https://wiki.example.org/wiki/$1"   # article path: links to pages not imported
    sources = ["tools/wiki/services-export.xml"] # what `make import` reads (or an api.php URL)
    prefix = ""                                 # title prefix for .wiki files
+   redirect_hosts = ["login.example.org"]      # other hosts api.php may redirect to
+
+   [wiki.limits]                               # bounds on the sources (source_limits.py)
+   max_page_size = "16M"
 
    [templates]                                 # wiki template -> reST
    Note = "note"                               # an admonition
@@ -32,6 +36,8 @@ from ..core.services import SLUG
 from ..errors import UsageError
 from .naming import RESERVED
 from .options import DEFAULT_TEMPLATES, TemplateRule
+from .source_limits import SourceLimits, parse_limits
+from .source_types import SourceError, checked_site_url
 from .titles import normalise_title
 
 ADMONITIONS = {"note", "warning", "tip", "important", "caution", "danger", "attention",
@@ -61,6 +67,8 @@ class Manifest:
     wiki_url: str | None = None
     sources: list[str] = field(default_factory=list)
     title_prefix: str = ""
+    redirect_hosts: list[str] = field(default_factory=list)
+    limits: SourceLimits = field(default_factory=SourceLimits)
     rules: list[Rule] = field(default_factory=list)
     templates: dict[str, TemplateRule] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
 
@@ -88,6 +96,25 @@ def _fail(path: Path, message: str) -> UsageError:
     return UsageError(f"{path}: {message}")
 
 
+def _read_source_bounds(manifest: Manifest, wiki: dict[str, object]) -> None:
+    """``[wiki]``'s url (only http(s)), ``redirect_hosts`` and ``[wiki.limits]``."""
+    path = manifest.path or Path("wiki.toml")
+    hosts, limits = wiki.get("redirect_hosts", []), wiki.get("limits", {})
+    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+        raise _fail(path, "wiki.redirect_hosts must be a list of host names")
+    if not isinstance(limits, dict):
+        raise _fail(path, "[wiki.limits] must be a table")
+    manifest.redirect_hosts = [h.strip().lower() for h in hosts if h.strip()]
+    try:
+        if manifest.wiki_url is not None:
+            checked_site_url(str(manifest.wiki_url), "wiki.url")
+        manifest.limits = parse_limits(limits)
+    except SourceError as exc:
+        raise _fail(path, str(exc)) from None
+    except ValueError as exc:
+        raise _fail(path, f"wiki.limits: {exc}") from None
+
+
 def load_manifest(path: Path) -> Manifest:
     """Read and validate a manifest; any problem is a one-line UsageError naming the file."""
     try:
@@ -101,8 +128,9 @@ def load_manifest(path: Path) -> Manifest:
     if not isinstance(wiki, dict):
         raise _fail(path, "[wiki] must be a table")
     manifest.wiki_url = wiki.get("url") or None
-    if manifest.wiki_url is not None and "$1" not in manifest.wiki_url:
+    if manifest.wiki_url is not None and "$1" not in str(manifest.wiki_url):
         raise _fail(path, f"wiki.url {manifest.wiki_url!r} needs $1 where the title goes")
+    _read_source_bounds(manifest, wiki)
     sources = wiki.get("sources", [])
     if isinstance(sources, str):
         sources = [sources]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .planning import Plan, PlannedPage
+from .source_limits import SkippedPage
 
 ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
 WRITES = ("new", "updated", "overwritten-edited", "timed-out")  # the actions that write a stub
@@ -30,6 +31,7 @@ class Report:
     results: dict[Path, PageResult] = field(default_factory=dict)  # by stub path
     unknown_templates: Counter[str] = field(default_factory=Counter)
     timed_out: list[str] = field(default_factory=list)
+    skipped: list[SkippedPage] = field(default_factory=list)  # missing or too large
     glossary_terms: list[tuple[str, str]] = field(default_factory=list)
     glossary: dict[str, list[Any]] = field(default_factory=dict)
     other_files: list[str] = field(default_factory=list)
@@ -63,12 +65,13 @@ def report_json(report: Report) -> dict[str, Any]:
         "dry_run": report.dry_run,
         "counts": {action: report.count(action) for action in ACTIONS}
         | {"redirects": len(report.plan.redirects),
-           "unassigned": len(report.plan.unassigned)},
+           "unassigned": len(report.plan.unassigned), "skipped": len(report.skipped)},
         "pages": [_page_json(report, plan) for plan in report.pages],
         "redirects": dict(report.plan.redirects),
         "unassigned": list(report.plan.unassigned),
         "unknown_templates": dict(report.unknown_templates.most_common()),
         "timed_out": report.timed_out,
+        "skipped": [asdict(page) for page in report.skipped],
         "glossary": report.glossary,
         "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
         "other_files": report.other_files,
@@ -92,6 +95,8 @@ def report_text(report: Report) -> str:
         lines.append(f"unknown templates (kept visibly): {names}")
     for title in report.timed_out:
         lines.append(f"hit the time bound, kept as wiki text: {title}")
+    for page in report.skipped:
+        lines.append(f"skipped, {page.kind}: {page.title} ({page.source}: {page.reason})")
     edited = [p for p in report.pages if report.action(p) == "kept-edited"]
     for plan in edited:
         lines.append(f"kept (edited since import; --force overwrites): {plan.path}")

@@ -6,14 +6,30 @@ from collections.abc import Iterator
 
 from ..errors import UsageError
 from .manifest import Manifest
-from .source_types import SiteInfo, SourceError, WikiPage
+from .source_limits import SourceSession, limits_from_environment
+from .source_types import SiteInfo, SourceError, WikiPage, checked_site_url
 from .sources import open_source
 
 
-def _open(spec: str, manifest: Manifest, pages: tuple[str, ...],
-          prefix: str | None) -> tuple[Iterator[WikiPage], SiteInfo | None]:
+def source_session(manifest: Manifest, wiki_url: str | None,
+                   redirect_hosts: tuple[str, ...]) -> SourceSession:
+    """The bounds of an import's sources: the manifest's, then the environment's."""
     try:
-        return open_source(spec, pages=pages, prefix=prefix, title_prefix=manifest.title_prefix)
+        if wiki_url is not None:
+            checked_site_url(wiki_url, "--wiki-url")
+        limits = limits_from_environment(manifest.limits)
+    except SourceError as exc:
+        raise UsageError(str(exc)) from None
+    if wiki_url is not None and "$1" not in wiki_url:
+        raise UsageError(f"--wiki-url {wiki_url!r}: needs $1 where the title goes")
+    return SourceSession(limits, redirect_hosts=(*manifest.redirect_hosts, *redirect_hosts))
+
+
+def _open(spec: str, manifest: Manifest, pages: tuple[str, ...], prefix: str | None,
+          session: SourceSession) -> tuple[Iterator[WikiPage], SiteInfo | None]:
+    try:
+        return open_source(spec, pages=pages, prefix=prefix, title_prefix=manifest.title_prefix,
+                           session=session)
     except SourceError as exc:
         raise UsageError(str(exc)) from None
 
@@ -27,8 +43,9 @@ class SourcePages:
     not (a huge dump). The wiki's article path is noted from the first source that gives it."""
 
     def __init__(self, specs: list[str], manifest: Manifest, pages: tuple[str, ...],
-                 prefix: str | None) -> None:
+                 prefix: str | None, session: SourceSession) -> None:
         self.specs, self.manifest, self.pages, self.prefix = specs, manifest, pages, prefix
+        self.session = session
         self.article_path: str | None = None
         self._cache: dict[str, list[WikiPage]] = {}
 
@@ -38,7 +55,8 @@ class SourcePages:
                 if spec in self._cache:
                     yield from self._cache[spec]
                     continue
-                stream, site = _open(spec, self.manifest, self.pages, self.prefix)
+                stream, site = _open(spec, self.manifest, self.pages, self.prefix,
+                                     self.session)
                 if self.article_path is None and site is not None:
                     self.article_path = site.article_path
                 remote = spec.startswith(("http://", "https://"))

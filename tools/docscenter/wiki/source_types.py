@@ -66,6 +66,40 @@ def article_path_from_base(base: str | None) -> str | None:
     return urlunsplit(parts._replace(path=f"{head}/$1", query="", fragment=""))
 
 
+_MAX_URL = 2048
+# What RFC 3986 never allows unescaped in a URL, and what would end a link in reST or HTML.
+_NOT_IN_URL = re.compile(r'[\x00-\x20\x7f<>"\\^`{|}]')
+
+
+def checked_site_url(url: str, where: str, *, scheme: str = "https") -> str:
+    """``url`` when it is an ``http(s)`` URL with a host, else a SourceError naming ``where``.
+
+    A source's idea of the wiki's address (a dump's ``<base>``, an API's server and article
+    path, a manifest's or the command line's wiki URL) ends up in links of the published site:
+    anything else (``javascript:``, ``data:``, a bare path) is refused. A protocol-relative
+    ``//host/path`` takes ``scheme``, the scheme the source was read over.
+    """
+    url = url.strip()
+    if url.startswith("//"):
+        url = f"{scheme}:{url}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a port out of range)
+        host = parts.hostname if parts.scheme.lower() in ("http", "https") else None
+    except ValueError:  # an unreadable host or port
+        host = None
+    problem = ""
+    if len(url) > _MAX_URL:
+        problem = f"a URL of {len(url)} characters is not a wiki's address"
+    elif not host:
+        problem = f"{url!r} is not an http(s) URL with a host"
+    elif _NOT_IN_URL.search(url):
+        problem = f"{url!r} holds characters a URL cannot have unescaped"
+    if problem:
+        raise SourceError(f"{where}: {problem}")
+    return url
+
+
 _REDIRECT = re.compile(r"\A\s*#REDIRECT\s*:?\s*\[\[\s*:?([^\]|#\n]+)", re.IGNORECASE)
 
 

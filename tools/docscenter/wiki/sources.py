@@ -2,7 +2,10 @@
 
 This module is the one the importer uses. Readers yield :class:`WikiPage` objects and never
 convert or write anything; every problem with the input is a :class:`SourceError` whose
-message is one line naming the file or URL.
+message is one line naming the file or URL. Every reader works within the bounds of one
+:class:`SourceSession` (see :mod:`.source_limits`), which also records the pages a source
+could not give (a title it lacks, a page over ``max_page_size``): those are skipped, not
+fatal.
 
 - :class:`ExportReader` streams a Special:Export dump (see :mod:`.export`);
 - :func:`read_wiki_files` reads raw ``.wiki`` files and folders;
@@ -18,6 +21,7 @@ from pathlib import Path
 
 from .export import ExportReader
 from .mediawiki_client import DEFAULT_USER_AGENT, ApiClient
+from .source_limits import SkippedPage, SourceLimits, SourceSession
 from .source_types import SiteInfo, SourceError, WikiPage, redirect_target
 from .titles import normalise_title
 
@@ -26,7 +30,10 @@ __all__ = [
     "ApiClient",
     "ExportReader",
     "SiteInfo",
+    "SkippedPage",
     "SourceError",
+    "SourceLimits",
+    "SourceSession",
     "WikiPage",
     "open_source",
     "read_wiki_files",
@@ -35,14 +42,17 @@ __all__ = [
 _DUMP_SUFFIXES = (".xml", ".xml.gz", ".xml.bz2")
 
 
-def read_wiki_files(paths: Iterable[Path], prefix: str = "") -> Iterator[WikiPage]:
+def read_wiki_files(paths: Iterable[Path], prefix: str = "",
+                    session: SourceSession | None = None) -> Iterator[WikiPage]:
     """Pages from ``.wiki`` files and folders (folders recursively, in sorted order).
 
     The title is ``prefix`` + the path relative to the folder argument (a file argument uses
     its stem) without ``.wiki``, with ``_`` read as a space and ``/`` between folders. Text
     must be UTF-8; Windows line ends become ``\\n`` as MediaWiki stores them. A page that
-    starts with ``#REDIRECT [[Target]]`` gets ``redirect="Target"``.
+    starts with ``#REDIRECT [[Target]]`` gets ``redirect="Target"``. A file larger than
+    ``max_page_size`` is not read: the session notes it as skipped.
     """
+    session = session or SourceSession()
     for path in map(Path, paths):
         if path.is_dir():
             files = sorted(
@@ -50,15 +60,27 @@ def read_wiki_files(paths: Iterable[Path], prefix: str = "") -> Iterator[WikiPag
                 key=lambda p: p.relative_to(path).as_posix(),
             )
             for file in files:
-                yield _read_wiki_file(file, prefix, file.relative_to(path).with_suffix(""))
+                page = _read_wiki_file(file, prefix, file.relative_to(path).with_suffix(""),
+                                       session)
+                if page is not None:
+                    yield page
         elif path.is_file():
-            yield _read_wiki_file(path, prefix, Path(path.stem))
+            page = _read_wiki_file(path, prefix, Path(path.stem), session)
+            if page is not None:
+                yield page
         else:
             raise SourceError(f"{path}: no such file or folder")
 
 
-def _read_wiki_file(path: Path, prefix: str, relative: Path) -> WikiPage:
+def _read_wiki_file(path: Path, prefix: str, relative: Path,
+                    session: SourceSession) -> WikiPage | None:
+    title = prefix + relative.as_posix().replace("_", " ")
+    limit = session.limits.max_page_size
     try:
+        if path.stat().st_size > limit:
+            session.skip(title, str(path), "too-large", f"{path.stat().st_size} bytes, more "
+                         f"than max_page_size ({limit})")
+            return None
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
@@ -71,7 +93,7 @@ def _read_wiki_file(path: Path, prefix: str, relative: Path) -> WikiPage:
         ) from exc
     text = text.replace("\r\n", "\n")
     return WikiPage(
-        title=prefix + relative.as_posix().replace("_", " "),
+        title=title,
         text=text,
         redirect=redirect_target(text),
         source=str(path),
@@ -84,6 +106,7 @@ def open_source(
     pages: Sequence[str] = (),
     prefix: str | None = None,
     title_prefix: str = "",
+    session: SourceSession | None = None,
 ) -> tuple[Iterator[WikiPage], SiteInfo | None]:
     """Open the source a command line names and return its pages and site information.
 
@@ -92,13 +115,15 @@ def open_source(
     - a ``.xml`` file (also ``.xml.gz``/``.xml.bz2``) is a Special:Export dump;
     - a ``.wiki`` file or a folder holds raw wikitext files; titles get ``title_prefix``.
 
-    For dumps and files, ``pages``/``prefix`` select pages by title; a requested page that is
-    not in the source is a SourceError once the source is exhausted.
+    For dumps and files, ``pages``/``prefix`` select pages by title. A requested page the
+    source lacks is noted in ``session`` as skipped (``missing``) once the source is exhausted
+    (for the API, as soon as the wiki says so).
     """
+    session = session or SourceSession()
     if spec.startswith(("http://", "https://")):
         if not pages and prefix is None:
             raise SourceError(f"{spec}: name the pages to fetch from the wiki (pages or a prefix)")
-        client = ApiClient(spec)
+        client = ApiClient(spec, session=session)
         site = client.siteinfo()
         streams: list[Iterator[WikiPage]] = []
         if pages:
@@ -111,11 +136,11 @@ def open_source(
     if not path.exists():
         raise SourceError(f"{spec}: no such file or folder")
     if path.is_file() and path.name.lower().endswith(_DUMP_SUFFIXES):
-        reader = ExportReader(path)
-        return _select(iter(reader), spec, pages, prefix), reader.siteinfo
+        reader = ExportReader(path, session)
+        return _select(iter(reader), spec, pages, prefix, session), reader.siteinfo
     if path.is_dir() or path.suffix.lower() == ".wiki":
-        stream = read_wiki_files([path], title_prefix)
-        return _select(stream, spec, pages, prefix), None
+        stream = read_wiki_files([path], title_prefix, session)
+        return _select(stream, spec, pages, prefix, session), None
     raise SourceError(
         f"{spec}: unknown kind of source; expected an api.php URL, a .xml export, "
         "a .wiki file or a folder"
@@ -132,7 +157,8 @@ def _unique(stream: Iterator[WikiPage]) -> Iterator[WikiPage]:
 
 
 def _select(
-    stream: Iterator[WikiPage], spec: str, pages: Sequence[str], prefix: str | None
+    stream: Iterator[WikiPage], spec: str, pages: Sequence[str], prefix: str | None,
+    session: SourceSession,
 ) -> Iterator[WikiPage]:
     """Keep the pages named in ``pages`` or starting with ``prefix`` (all when neither)."""
     if not pages and prefix is None:
@@ -146,6 +172,8 @@ def _select(
         if title in wanted or (start is not None and title.startswith(start)):
             found.add(title)
             yield page
-    missing = [wanted[t] for t in wanted if t not in found]
-    if missing:
-        raise SourceError(f"{spec}: not in this source: {', '.join(map(repr, missing))}")
+    # A page skipped for its size is in the source; it is not also "missing".
+    too_large = {normalise_title(s.title) for s in session.skipped if s.kind == "too-large"}
+    for title in wanted:
+        if title not in found and title not in too_large:
+            session.skip(wanted[title], spec, "missing", "not in this source")
