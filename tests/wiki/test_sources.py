@@ -270,8 +270,13 @@ def test_open_source_dump_with_siteinfo() -> None:
 
 def test_open_source_dump_selects_pages_and_prefix() -> None:
     pages, _ = open_source(str(DATA / "export-0.8.xml"), pages=["Storage"])
-    assert [p.title for p in pages] == ["Storage"]
+    # "Storage" redirects to "Services:Storage": the target comes along, as through the API.
+    assert [p.title for p in pages] == ["Services:Storage", "Storage"]
+    pages, _ = open_source(str(DATA / "export-0.8.xml"), pages=["services:storage"])
+    assert [p.title for p in pages] == ["Services:Storage"]
     pages, _ = open_source(str(DATA / "export-0.8.xml"), prefix="Services:")
+    assert [p.title for p in pages] == ["Services:Storage"]
+    pages, _ = open_source(str(DATA / "export-0.8.xml"), prefix="services:s")
     assert [p.title for p in pages] == ["Services:Storage"]
 
 
