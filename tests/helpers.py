@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+from docscenter.testing.dumps import SITE_BASE, Page, write_dump
 
 REPO = Path(__file__).resolve().parent.parent
-SITE_BASE = "https://wiki.example.org/wiki/Main_Page"  # the <base> of dumps write_dump makes
+__all__ = ["REPO", "SITE_BASE", "Page", "add_service", "run_cli", "snapshot", "sphinx_build",
+           "write_dump"]
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, check: int | None = 0,
@@ -56,37 +57,6 @@ def sphinx_build(root: Path, *, builder: str = "html",
     finally:
         app.cleanup()
     return sorted(read), warnings.getvalue()
-
-
-@dataclass
-class Page:
-    """One page of a test dump."""
-
-    title: str
-    text: str
-    revision: int = 100
-    timestamp: str = "2024-03-01T10:00:00Z"
-    namespace: int = 0  # a page outside the main namespace has the namespace in its title
-
-
-def write_dump(path: Path, pages: list[Page], *, siteinfo: bool = True) -> Path:
-    """A Special:Export 0.10 dump of ``pages`` (siteinfo names the namespaces they use)."""
-    out = ['<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">']
-    if siteinfo:
-        names = {p.namespace: p.title.partition(":")[0] for p in pages if p.namespace}
-        namespaces = "".join(f'<namespace key="{ns}" case="first-letter">{escape(name)}'
-                             "</namespace>" for ns, name in sorted(names.items()))
-        out.append(f"<siteinfo><sitename>Services Wiki</sitename><base>{SITE_BASE}</base>"
-                   '<namespaces><namespace key="0" case="first-letter" />'
-                   f"{namespaces}</namespaces></siteinfo>")
-    for number, page in enumerate(pages, start=1):
-        out.append(f"<page><title>{escape(page.title)}</title><ns>{page.namespace}</ns>"
-                   f"<id>{number}</id>"
-                   f"<revision><id>{page.revision}</id><timestamp>{page.timestamp}</timestamp>"
-                   f'<text xml:space="preserve">{escape(page.text)}</text></revision></page>')
-    out.append("</mediawiki>\n")
-    path.write_text("\n".join(out), encoding="utf-8")
-    return path
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -14,34 +14,28 @@ in a scratch folder of ours. The settings file is found through ``MW_CONFIG_FILE
 - :func:`cached_wiki` does the same once per set of inputs and lets concurrent test workers
   share the result;
 - :meth:`ReferenceWiki.serve` starts ``php -S 127.0.0.1:PORT`` on a free port and returns a
-  :class:`WikiServer` once ``api.php`` answers; :meth:`WikiServer.stop` ends it by process
-  group (the server and its workers), never by name.
+  :class:`~.wiki_server.WikiServer` once ``api.php`` answers (see :mod:`.wiki_server`).
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import fcntl
 import hashlib
-import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode
-from urllib.request import Request, urlopen
+from urllib.parse import urlsplit
 
 from ..wiki.export import ExportReader
+from .wiki_server import WikiError, WikiServer, living_members
+
+__all__ = ["MediaWiki", "MediaWikiUnavailable", "ReferenceWiki", "WikiError", "WikiServer",
+           "cached_wiki", "dump_namespaces", "find_mediawiki", "install_wiki", "living_members"]
 
 DOCROOT_ENV = "DOCSCENTER_MEDIAWIKI"
 DEBIAN_DOCROOT = Path("/usr/share/mediawiki")
@@ -53,10 +47,6 @@ _NAMESPACE_NAME = re.compile(r"\A[^\W\d_][\w -]{0,60}\Z")
 
 class MediaWikiUnavailable(Exception):
     """No usable MediaWiki on this machine; str() is the one-line reason."""
-
-
-class WikiError(Exception):
-    """The wiki failed to install, import, start or answer; str() is one line."""
 
 
 @dataclass(frozen=True)
@@ -123,8 +113,11 @@ def _php(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def settings_php(folder: Path, namespaces: Namespaces) -> str:
-    """Our settings: the installer's LocalSettings.php, then what tests and benchmarks need."""
+def settings_php(namespaces: Namespaces, article_path: str | None = None) -> str:
+    """Our settings: the installer's LocalSettings.php, then what tests and benchmarks need.
+
+    With ``article_path`` (``https://wiki.example.org/wiki/$1``) the wiki writes its URLs as
+    that wiki did ({{fullurl:}}, {{SERVER}}), though it is served on 127.0.0.1."""
     lines = [
         "<?php",
         "// A throw-away wiki for docscenter's tests and benchmarks. Everything it writes",
@@ -136,6 +129,7 @@ def settings_php(folder: Path, namespaces: Namespaces) -> str:
         "$wgLocalisationCacheConf['storeServer']['dbDirectory'] = $wgSQLiteDataDir;",
         "$wgJobTypeConf['default']['server']['dbDirectory'] = $wgSQLiteDataDir;",
         "$wgServer = getenv('DOCSCENTER_MW_SERVER') ?: 'http://127.0.0.1';",
+        *_mirrored(article_path),
         "$wgCanonicalServer = $wgServer;",
         f"$wgSitename = {_php(namespaces.sitename)};",
         "$wgCacheDirectory = __DIR__ . '/cache';",
@@ -161,6 +155,16 @@ def settings_php(folder: Path, namespaces: Namespaces) -> str:
     for extension in EXTENSIONS:
         lines.append(f"wfLoadExtension({_php(extension)});")
     return "\n".join(lines) + "\n"
+
+
+def _mirrored(article_path: str | None) -> list[str]:
+    if not article_path:
+        return []
+    parts = urlsplit(article_path)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "$1" not in parts.path:
+        raise WikiError(f"{article_path!r} is not an article path like https://host/wiki/$1")
+    return [f"$wgServer = {_php(f'{parts.scheme}://{parts.netloc}')};",
+            f"$wgArticlePath = {_php(parts.path)};"]
 
 
 class ReferenceWiki:
@@ -197,8 +201,10 @@ class ReferenceWiki:
         return WikiServer.start(self, workers)
 
 
-def install_wiki(folder: Path, mediawiki: MediaWiki, dumps: Sequence[Path] = ()) -> ReferenceWiki:
-    """Install a wiki on SQLite in the new folder ``folder`` and import ``dumps`` into it."""
+def install_wiki(folder: Path, mediawiki: MediaWiki, dumps: Sequence[Path] = (),
+                 article_path: str | None = None) -> ReferenceWiki:
+    """Install a wiki on SQLite in the new folder ``folder`` and import ``dumps`` into it
+    (``article_path``: see :func:`settings_php`)."""
     namespaces = dump_namespaces(dumps)
     folder.mkdir(parents=True)
     for sub in ("data", "cache", "images"):
@@ -217,18 +223,19 @@ def install_wiki(folder: Path, mediawiki: MediaWiki, dumps: Sequence[Path] = ())
     if result.returncode != 0 or not (folder / "LocalSettings.php").is_file():
         lines = (result.stderr.strip() or result.stdout.strip()).splitlines()
         raise WikiError(f"install.php failed in {folder}: {lines[-1] if lines else 'no output'}")
-    wiki.settings.write_text(settings_php(folder, namespaces), encoding="utf-8")
+    wiki.settings.write_text(settings_php(namespaces, article_path), encoding="utf-8")
     for dump in dumps:
         wiki.import_dump(dump)
     return wiki
 
 
-def cached_wiki(cache: Path, mediawiki: MediaWiki, dumps: Sequence[Path]) -> ReferenceWiki:
+def cached_wiki(cache: Path, mediawiki: MediaWiki, dumps: Sequence[Path],
+                article_path: str | None = None) -> ReferenceWiki:
     """The wiki :func:`install_wiki` makes of ``dumps``, installed once under ``cache``.
 
     The folder is named after the MediaWiki version, our settings and the dumps' contents;
     a lock lets concurrent processes (pytest-xdist workers) wait for one installation."""
-    digest = hashlib.sha256(f"{mediawiki.version}\0{SETTINGS_VERSION}".encode())
+    digest = hashlib.sha256(f"{mediawiki.version}\0{SETTINGS_VERSION}\0{article_path}".encode())
     for dump in dumps:
         digest.update(b"\0" + hashlib.sha256(Path(dump).read_bytes()).digest())
     name = f"mediawiki-{digest.hexdigest()[:16]}"
@@ -239,160 +246,6 @@ def cached_wiki(cache: Path, mediawiki: MediaWiki, dumps: Sequence[Path]) -> Ref
         if (folder / "ready").is_file():
             return ReferenceWiki(folder, mediawiki)
         shutil.rmtree(folder, ignore_errors=True)  # a half-made one from a killed run
-        wiki = install_wiki(folder, mediawiki, dumps)
+        wiki = install_wiki(folder, mediawiki, dumps, article_path)
         (folder / "ready").write_text("", encoding="utf-8")
         return wiki
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def living_members(group: int) -> list[int]:
-    """The processes of process group ``group`` that still run (not zombies), from /proc."""
-    members = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text(encoding="ascii", errors="replace")
-        except OSError:
-            continue  # ended meanwhile
-        fields = stat.rpartition(")")[2].split()  # after "pid (command)": state ppid pgrp
-        if len(fields) > 2 and fields[0] != "Z" and fields[2] == str(group):
-            members.append(int(entry))
-    return members
-
-
-class WikiServer:
-    """``php -S 127.0.0.1:PORT`` serving one :class:`ReferenceWiki`; a context manager."""
-
-    def __init__(self, wiki: ReferenceWiki, process: subprocess.Popen[bytes], port: int) -> None:
-        self.wiki = wiki
-        self.process = process
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.api_url = f"{self.url}/api.php"
-        self.index_url = f"{self.url}/index.php"
-        atexit.register(self.stop)  # a crashed session leaves no server behind
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    @classmethod
-    def start(cls, wiki: ReferenceWiki, workers: int = 1, attempts: int = 3) -> WikiServer:
-        problem = ""
-        for _ in range(attempts):  # another process may take the free port first
-            port = free_port()
-            env = wiki.environment(f"http://127.0.0.1:{port}")
-            if workers > 1:
-                env["PHP_CLI_SERVER_WORKERS"] = str(workers)
-            with open(wiki.folder / f"server-{port}.log", "wb") as log:
-                process = subprocess.Popen(
-                    [wiki.mediawiki.php, "-S", f"127.0.0.1:{port}", "-t",
-                     str(wiki.mediawiki.docroot)],
-                    cwd=wiki.folder, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                    stderr=subprocess.STDOUT, start_new_session=True)
-            server = cls(wiki, process, port)
-            try:
-                server._wait_ready()
-                return server
-            except WikiError as exc:
-                server.stop()
-                problem = str(exc)
-        raise WikiError(problem)
-
-    def _wait_ready(self, timeout: float = 60) -> None:
-        """Poll until ``api.php`` answers; a server that answers with an error fails at once."""
-        deadline = time.monotonic() + timeout
-        probe = f"{self.api_url}?action=query&meta=siteinfo&format=json"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise WikiError(f"php -S on port {self.port} exited with status "
-                                f"{self.process.returncode}")
-            try:
-                with urlopen(probe, timeout=10) as response:
-                    json.loads(response.read())
-                return
-            except HTTPError as exc:
-                first = exc.read().decode("utf-8", "replace").strip().split("\n")[0][:200]
-                raise WikiError(f"{self.api_url} answered HTTP {exc.code}: {first}") from exc
-            except ValueError as exc:
-                raise WikiError(f"{self.api_url} answered, but not with JSON") from exc
-            except OSError:
-                time.sleep(0.1)  # not listening yet
-        raise WikiError(f"{self.api_url} did not answer within {timeout:g} s")
-
-    def stop(self) -> None:
-        """Stop the server and its worker processes (one process group, by its id), and wait
-        until none of them runs any more, so the port is free when this returns."""
-        atexit.unregister(self.stop)
-        group = self.process.pid
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(group, signal.SIGTERM)
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    self.process.wait(timeout=0.05)
-                if self.process.poll() is not None and not living_members(group):
-                    return
-            if sig == signal.SIGTERM:  # still there after 10 s: no more asking
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(group, signal.SIGKILL)
-
-    def __enter__(self) -> WikiServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    # -- asking the wiki -----------------------------------------------------------------------
-
-    def api(self, params: Mapping[str, str], timeout: float = 300) -> dict[str, Any]:
-        """One ``api.php`` call (POST, JSON, formatversion 2); WikiError on an API error."""
-        body = urlencode({**params, "format": "json", "formatversion": "2"}).encode()
-        try:
-            with urlopen(Request(self.api_url, body), timeout=timeout) as response:
-                answer = json.loads(response.read())
-        except (URLError, ValueError) as exc:
-            raise WikiError(f"{self.api_url}: {exc}") from exc
-        if "error" in answer:
-            error = answer["error"]
-            raise WikiError(f"{self.api_url}: {error.get('code')}: {error.get('info')}")
-        return answer
-
-    def parse(self, title: str) -> str:
-        """The HTML MediaWiki renders for the page ``title`` (no edit links, no TOC)."""
-        answer = self.api({"action": "parse", "page": title, "prop": "text",
-                           "disableeditsection": "1", "disabletoc": "1",
-                           "disablelimitreport": "1"})
-        return str(answer["parse"]["text"])
-
-    def titles(self, namespace: int = 0, limit: int = 500) -> Iterator[str]:
-        """Every page title of ``namespace``, in the wiki's order."""
-        params = {"action": "query", "list": "allpages", "apnamespace": str(namespace),
-                  "aplimit": str(limit)}
-        extra: dict[str, str] = {}
-        while True:
-            answer = self.api({**params, **extra})
-            for page in answer["query"]["allpages"]:
-                yield str(page["title"])
-            if "continue" not in answer:
-                return
-            extra = {str(k): str(v) for k, v in answer["continue"].items()}
-
-    def export(self, titles: Iterable[str]) -> bytes:
-        """The wiki's own Special:Export of ``titles`` (current revisions)."""
-        body = urlencode({"title": "Special:Export", "pages": "\n".join(titles),
-                          "curonly": "1", "action": "submit"}).encode()
-        try:
-            with urlopen(Request(self.index_url, body), timeout=300) as response:
-                return bytes(response.read())
-        except URLError as exc:
-            raise WikiError(f"{self.index_url}: Special:Export: {exc}") from exc
-
