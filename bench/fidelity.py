@@ -152,11 +152,13 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[PageResult], dict[st
                 if title not in built:
                     raise SystemExit(f"fidelity: {title!r} was not imported by docscenter")
                 results.append(compare_page(title, group, reference[title], built[title],
-                                            pandoc.get(title) if pandoc is not None else None))
+                                            pandoc.get(title) if pandoc is not None else None,
+                                            pages[title]))
     facts: dict[str, object] = {"mediawiki": mediawiki.version, "timings": timings,
                                 "pandoc": pandoc is not None}
     facts["shown"] = {title: shown_texts(reference[title], built[title],
-                                         pandoc.get(title) if pandoc is not None else None)
+                                         pandoc.get(title) if pandoc is not None else None,
+                                         texts[title])
                       for title in args.show if title in built and title in reference}
     return results, facts
 

@@ -15,6 +15,7 @@ from docscenter.testing.fidelity import (
     pandoc_body,
     read,
     remove_missing_templates,
+    template_calls,
     text_score,
     tokens,
 )
@@ -74,6 +75,21 @@ def test_templates_removed_takes_out_the_missing_templates_calls() -> None:
     after = read(mediawiki), read(docscenter)
     assert after[0].tokens == after[1].tokens
     assert after[0].counts == after[1].counts
+
+
+def test_a_link_to_a_missing_template_is_not_a_call() -> None:
+    link = ('<a href="/index.php?title=Template:Flags&amp;action=edit&amp;redlink=1" '
+            'class="new">Template:Flags</a>')
+    wikitext = "{{Flags}} and see [[Template:Flags]]."
+    assert template_calls(wikitext) == {"Flags": 1}
+    mediawiki = mediawiki_body(f'<div class="mw-parser-output"><p>{link} and see {link}.</p>'
+                               "</div>")
+    docscenter = docscenter_body('<article role="main"><p><code>{{Flags}}</code> and see '
+                                 '<a href="https://wiki/Template:Flags">Template:Flags</a>.'
+                                 "</p></article>")
+    remove_missing_templates(mediawiki, docscenter, template_calls(wikitext))
+    assert read(mediawiki).tokens == read(docscenter).tokens == tokens(
+        "and see Template:Flags.")
 
 
 def test_pandoc_footnote_back_links_are_not_text() -> None:

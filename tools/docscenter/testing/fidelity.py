@@ -20,17 +20,22 @@ template the wiki lacks as a red link to ``Template:Name``; docscenter keeps the
 (an inline ``{{Name…}}`` literal, or a "Template: Name" box holding the parameters). "As is"
 compares the renderings like that; "templates removed" first takes out, on both sides, every
 call of a template MediaWiki showed as missing on that page: the red links into the Template
-namespace, and docscenter's literals and boxes for the same names. Pandoc drops templates by
-itself, so its rendering is the same in both modes.
+namespace (as many as the page's wikitext has calls of that template, so a link written as
+``[[Template:Name]]`` stays), and docscenter's literals and boxes for the same names,
+including the boxes of templates it maps to an admonition (``Note``). Templates it maps to
+inline code or text stay. Pandoc drops templates by itself, so its rendering is the same in
+both modes.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import mwparserfromhell
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..wiki.options import DEFAULT_TEMPLATES
@@ -43,6 +48,7 @@ _BLOCKS = frozenset("address article aside blockquote br caption dd div dl dt fi
                     "h1 h2 h3 h4 h5 h6 hr li ol p pre section table tbody td tfoot th thead tr "
                     "ul".split())
 _HIDDEN = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.DOTALL)
 _CALL_NAME = re.compile(r"\A\{\{\s*([^|{}]*?)\s*(?:\||\}\}\Z)", re.DOTALL)
 
 
@@ -145,23 +151,38 @@ def pandoc_body(html: str) -> Tag:
 # -- missing templates -------------------------------------------------------------------------
 
 
-def missing_templates(mediawiki: Tag) -> set[str]:
-    """The templates MediaWiki showed as missing: red links into the Template namespace."""
-    names = set()
+def _template_links(mediawiki: Tag) -> Iterator[tuple[str, Tag]]:
+    """MediaWiki's red links into the Template namespace, with the template's name."""
     for link in mediawiki.select("a.new[href]"):
         title = parse_qs(urlsplit(str(link["href"])).query).get("title", [""])[0]
         if title.startswith("Template:"):
-            names.add(template_key(title))
-    return names
+            yield template_key(title), link
 
 
-def remove_missing_templates(mediawiki: Tag, docscenter: Tag) -> None:
-    """Take the calls of missing templates out of both bodies (see the module docstring)."""
-    names = missing_templates(mediawiki)
-    for link in mediawiki.select("a.new[href]"):
-        title = parse_qs(urlsplit(str(link["href"])).query).get("title", [""])[0]
-        if title.startswith("Template:"):
+def template_calls(wikitext: str) -> Counter[str]:
+    """How often the wikitext calls each template (parser functions and transclusions of
+    other namespaces count under names no red link has, so they never match one)."""
+    calls: Counter[str] = Counter()
+    for node in mwparserfromhell.parse(wikitext).filter_templates(recursive=True):
+        calls[template_key(_COMMENT.sub("", str(node.name)))] += 1
+    return calls
+
+
+def remove_missing_templates(mediawiki: Tag, docscenter: Tag,
+                             calls: Counter[str] | None = None) -> None:
+    """Take the calls of missing templates out of both bodies (see the module docstring).
+
+    MediaWiki renders ``{{Name}}`` and a link ``[[Template:Name]]`` alike; with the page's
+    ``calls`` (:func:`template_calls`) only as many red links as calls are taken out, so a
+    link written as a link stays on both sides."""
+    names: set[str] = set()
+    left = Counter(calls) if calls is not None else None
+    for name, link in list(_template_links(mediawiki)):
+        names.add(name)
+        if left is None or left[name] > 0:
             link.decompose()
+            if left is not None:
+                left[name] -= 1
     # Templates the converter maps to a box: the box's class is the admonition's name.
     boxes = {DEFAULT_TEMPLATES[n].admonition for n in names
              if n in DEFAULT_TEMPLATES and DEFAULT_TEMPLATES[n].kind == "admonition"}

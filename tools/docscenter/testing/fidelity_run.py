@@ -29,6 +29,7 @@ from .fidelity import (
     pandoc_body,
     read,
     remove_missing_templates,
+    template_calls,
     text_score,
     visible_text,
 )
@@ -129,10 +130,13 @@ class PageResult:
 
 
 def compare_page(title: str, group: str, mediawiki_html: str, docscenter_html: str,
-                 pandoc_html: str | None = None) -> PageResult:
+                 pandoc_html: str | None = None, wikitext: str | None = None) -> PageResult:
+    """Both modes of one page (``wikitext`` makes "templates removed" exact, see
+    :func:`~.fidelity.remove_missing_templates`)."""
     mediawiki, docscenter = mediawiki_body(mediawiki_html), docscenter_body(docscenter_html)
     result = PageResult(title, group, {"as is": read(mediawiki)}, {"as is": read(docscenter)})
-    remove_missing_templates(mediawiki, docscenter)
+    calls = template_calls(wikitext) if wikitext is not None else None
+    remove_missing_templates(mediawiki, docscenter, calls)
     result.mediawiki["templates removed"] = read(mediawiki)
     result.docscenter["templates removed"] = read(docscenter)
     if pandoc_html is not None:
@@ -141,11 +145,12 @@ def compare_page(title: str, group: str, mediawiki_html: str, docscenter_html: s
 
 
 def shown_texts(mediawiki_html: str, docscenter_html: str, pandoc_html: str | None = None,
-                mode: str = "templates removed") -> dict[str, str]:
-    """The visible text each renderer shows of one page, as compared (to look at by eye)."""
+                wikitext: str | None = None) -> dict[str, str]:
+    """The visible text each renderer shows of one page with templates removed, as compared
+    (to look at by eye)."""
     mediawiki, docscenter = mediawiki_body(mediawiki_html), docscenter_body(docscenter_html)
-    if mode == "templates removed":
-        remove_missing_templates(mediawiki, docscenter)
+    calls = template_calls(wikitext) if wikitext is not None else None
+    remove_missing_templates(mediawiki, docscenter, calls)
     texts = {"MediaWiki": visible_text(mediawiki), "docscenter": visible_text(docscenter)}
     if pandoc_html is not None:
         texts["pandoc"] = visible_text(pandoc_body(pandoc_html))
