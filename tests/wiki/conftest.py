@@ -60,22 +60,23 @@ def mediawiki_install() -> MediaWiki:
         pytest.skip(str(exc))
 
 
-def _session_folder(factory: pytest.TempPathFactory) -> Path:
-    """A folder every xdist worker of this session sees (each worker has its own base)."""
-    base = factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+@pytest.fixture(scope="session")
+def mediawiki_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this session's wikis are installed (see cached_wiki): a folder every xdist
+    worker sees (each worker has its own temporary base, under one shared folder)."""
+    base = tmp_path_factory.getbasetemp()
+    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "mediawiki"
+    cache.mkdir(exist_ok=True)
+    return cache
 
 
 @pytest.fixture(scope="session")
-def reference_wiki(mediawiki_install: MediaWiki,
-                   tmp_path_factory: pytest.TempPathFactory) -> ReferenceWiki:
-    cache = _session_folder(tmp_path_factory) / "mediawiki"
-    cache.mkdir(exist_ok=True)
-    own = write_dump(cache / f"pages-{os.getpid()}.xml", REFERENCE_PAGES)
-    dumps = [own]
+def reference_wiki(mediawiki_install: MediaWiki, mediawiki_cache: Path) -> ReferenceWiki:
+    """The wiki of the pages below (and the corpus), installed once for the session."""
+    dumps = [write_dump(mediawiki_cache / f"pages-{os.getpid()}.xml", REFERENCE_PAGES)]
     if wpd_export().is_file():
         dumps.append(wpd_export())
-    return cached_wiki(cache, mediawiki_install, dumps)
+    return cached_wiki(mediawiki_cache, mediawiki_install, dumps)
 
 
 @pytest.fixture(scope="session")

@@ -76,12 +76,11 @@ def test_whole_corpus_imports_and_builds_without_warnings(corpus_center) -> None
 
 
 @pytest.fixture(scope="module")
-def corpus_wiki(mediawiki_install: MediaWiki,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[WikiServer]:
+def corpus_wiki(mediawiki_install: MediaWiki, mediawiki_cache: Path) -> Iterator[WikiServer]:
     """The corpus alone in a reference wiki that writes URLs as docs.webplatform.org did."""
     base = ExportReader(EXPORT).siteinfo.base
-    cache = tmp_path_factory.getbasetemp() / "corpus-wiki"
-    wiki = cached_wiki(cache, mediawiki_install, [EXPORT], article_path_from_base(base))
+    wiki = cached_wiki(mediawiki_cache, mediawiki_install, [EXPORT],
+                       article_path_from_base(base))
     with wiki.serve(workers=2) as server:
         yield server
 
