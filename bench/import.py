@@ -26,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus" / "wpd" / "export.xml"
+from docscenter.testing.corpus import wpd_export
+
 SPEEDUP_TARGET = 8.0
 
 
@@ -149,7 +149,8 @@ def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--measure":
         return run_measured(sys.argv[2], sys.argv[4:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help="a Special:Export dump")
+    parser.add_argument("--corpus", type=Path, default=wpd_export(),
+                        help="a Special:Export dump (default: the WPD corpus)")
     parser.add_argument("--no-pandoc", action="store_true", help="skip the pandoc comparison")
     parser.add_argument("--synthetic-mb", type=int, default=0,
                         help="import a synthetic dump of this many MB instead of the corpus")

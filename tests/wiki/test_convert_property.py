@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from docscenter.testing.corpus import wpd_export
 from docscenter.wiki.convert import ConvertOptions, convert_fragment, convert_page
 from rstcases import parse_rst, resolve, unsafe_nodes
 
@@ -92,7 +91,7 @@ def test_arbitrary_text_fragment(text: str) -> None:
     _check(convert_fragment(text, OPTIONS))
 
 
-CORPUS = Path(os.environ.get("DOCSCENTER_CORPUS", "/work/shared/corpus/wpd/export.xml"))
+CORPUS = wpd_export()
 
 
 def _corpus_pages() -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docscenter.testing.corpus import corpus_root
 from docscenter.wiki.endpoints import (
     KNOWN_STATUS_CODES,
     PLACEHOLDER_NAMES,
@@ -23,7 +24,7 @@ from docscenter.wiki.endpoints import (
 )
 
 CASES = Path(__file__).parent / "endpoint_cases"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "wpd" / "pages"
+CORPUS = corpus_root() / "wpd" / "pages"
 NO_ENDPOINT = "(no endpoint)"
 
 

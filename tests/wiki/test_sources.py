@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from docscenter.testing.corpus import corpus_root
 from docscenter.wiki.sources import (
     ExportReader,
     SiteInfo,
@@ -19,7 +20,7 @@ from docscenter.wiki.sources import (
 )
 
 DATA = Path(__file__).parent / "data"
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "wpd"
+CORPUS = corpus_root() / "wpd"
 
 
 def one_line(exc: pytest.ExceptionInfo[SourceError]) -> str:

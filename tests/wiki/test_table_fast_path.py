@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docscenter.testing.corpus import wpd_export
 from docscenter.wiki import convert
-from helpers import REPO
 from rstcases import all_cases, resolve
 
 OPTIONS = convert.ConvertOptions(label="t", resolve=resolve,
                                  wiki_url="https://wiki.example.org/wiki/$1")
-CORPUS = REPO.parent / "shared/corpus/wpd/export.xml"
+CORPUS = wpd_export()
 
 
 def both_ways(wikitext: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
