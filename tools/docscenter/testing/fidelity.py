@@ -15,6 +15,10 @@ page chrome (the page title, heading permalinks "¶", every element with a ``doc
 class — service header, page history, glossary notes), footnote labels and back-references,
 and pandoc's footnote back-links.
 
+Files: the reference wiki holds no uploaded files, so MediaWiki's link standing for a missing
+image (to the file page or the upload form; a red ``[[:File:…]]`` link stays a link) and a
+gallery box naming a file count as the image the wiki showed, without text.
+
 Missing templates (:func:`remove_missing_templates`): MediaWiki renders the call of a
 template the wiki lacks as a red link to ``Template:Name``; docscenter keeps the call visibly
 (an inline ``{{Name…}}`` literal, or a "Template: Name" box holding the parameters). "As is"
@@ -121,10 +125,6 @@ def _file_name(link: Tag) -> str | None:
     if "redlink=1" in href or not any(part in href for part in ("/File:", "wpDestFile=")):
         return None
     return " ".join(link.get_text().split())
-
-
-def _image(name: str) -> Tag:
-    return BeautifulSoup("", "html.parser").new_tag("img", alt=name)
 
 
 def docscenter_body(html: str) -> Tag:
