@@ -28,9 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-from helpers import corpus_dir  # noqa: E402 - the tests' one way to find the corpus
+from docscenter.testing.corpus import corpus_dir
 
 SPEEDUP_TARGET = 8.0
 SLOWEST_PAGE_TARGET = 3.0  # seconds of CPU for the slowest corpus page's conversion

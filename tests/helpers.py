@@ -6,6 +6,7 @@ write Special:Export dumps, snapshot folders, find the shared wiki corpus.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,34 +15,19 @@ import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+
+from docscenter.testing.corpus import corpus_dir
+from docscenter.testing.dumps import SITE_BASE, Page, write_dump
 
 REPO = Path(__file__).resolve().parent.parent
-SITE_BASE = "https://wiki.example.org/wiki/Main_Page"  # the <base> of dumps write_dump makes
-#: Where the shared MediaWiki corpus is looked for when DOCSCENTER_CORPUS is not set.
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-
-
-def corpus_dir() -> Path | None:
-    """The shared MediaWiki corpus folder: ``$DOCSCENTER_CORPUS``, else ``../shared/corpus``
-    beside the repository; None when it is not there.
-
-    The one place tests and benchmarks learn where the corpus is. A DOCSCENTER_CORPUS that
-    names no folder is an error, not an absent corpus: whoever set it expects the corpus
-    tests to run.
-    """
-    configured = os.environ.get("DOCSCENTER_CORPUS")
-    if configured:
-        path = Path(configured)
-        if not path.is_dir():
-            raise FileNotFoundError(f"DOCSCENTER_CORPUS={configured}: no such folder")
-        return path
-    return DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None
+__all__ = ["REPO", "SITE_BASE", "Measured", "Page", "add_service", "corpus", "gzip_bomb",
+           "run_cli", "run_measured", "snapshot", "sphinx_build", "write_dump"]
 
 
 def corpus(relative: str) -> Path:
-    """``relative`` inside the corpus, for a corpus test: the test is skipped, with a
-    one-line reason, when the corpus is absent; a corpus without that file fails it."""
+    """``relative`` inside the shared wiki corpus (see :mod:`docscenter.testing.corpus`), for a
+    corpus test: the test is skipped, with a one-line reason, when the corpus is absent; a
+    corpus without that file fails it."""
     import pytest
 
     base = corpus_dir()
@@ -93,32 +79,6 @@ def sphinx_build(root: Path, *, builder: str = "html",
     return sorted(read), warnings.getvalue()
 
 
-@dataclass
-class Page:
-    """One page of a test dump."""
-
-    title: str
-    text: str
-    revision: int = 100
-    timestamp: str = "2024-03-01T10:00:00Z"
-
-
-def write_dump(path: Path, pages: list[Page], *, siteinfo: bool = True) -> Path:
-    """A Special:Export 0.10 dump of ``pages``."""
-    out = ['<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">']
-    if siteinfo:
-        out.append(f"<siteinfo><sitename>Services Wiki</sitename><base>{SITE_BASE}</base>"
-                   '<namespaces><namespace key="0" case="first-letter" /></namespaces>'
-                   "</siteinfo>")
-    for number, page in enumerate(pages, start=1):
-        out.append(f"<page><title>{escape(page.title)}</title><ns>0</ns><id>{number}</id>"
-                   f"<revision><id>{page.revision}</id><timestamp>{page.timestamp}</timestamp>"
-                   f'<text xml:space="preserve">{escape(page.text)}</text></revision></page>')
-    out.append("</mediawiki>\n")
-    path.write_text("\n".join(out), encoding="utf-8")
-    return path
-
-
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its content (and the empty folders)."""
     tree: dict[str, bytes] = {}
@@ -140,23 +100,46 @@ class Measured:
     cpu_seconds: float
 
 
+#: Runs the command it is given and writes its resource usage as JSON to the file descriptor
+#: named first.
+#: A small process of its own, so that the peak memory measured is the command's: Linux keeps
+#: a process's peak across exec, and a child forked straight from a test worker would start
+#: with the worker's.
+_LAUNCHER = """
+import json, os, subprocess, sys
+usage_fd = int(sys.argv[1])
+child = subprocess.Popen(sys.argv[2:], pass_fds=())
+_pid, status, usage = os.wait4(child.pid, 0)
+with os.fdopen(usage_fd, "w") as out:
+    json.dump({"status": status, "rss": usage.ru_maxrss,
+               "cpu": usage.ru_utime + usage.ru_stime}, out)
+"""
+
+
 def run_measured(*args: str | Path, env: dict[str, str] | None = None,
                  timeout: float = 600) -> Measured:
-    """Run ``python -m docscenter ARGS`` and measure it through ``os.wait4``."""
+    """Run ``python -m docscenter ARGS`` and measure it (and the workers it waits for) through
+    ``os.wait4`` in a small launcher process."""
+    read_end, write_end = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen([sys.executable, "-m", "docscenter", *map(str, args)],
-                                   stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(write_end), sys.executable, "-m",
+             "docscenter", *map(str, args)],
+            stdout=out, stderr=err, env={**os.environ, **(env or {})}, pass_fds=(write_end,))
+        os.close(write_end)
         watchdog = threading.Timer(timeout, process.kill)  # a hang fails, it does not block
         watchdog.start()
         try:
-            _pid, status, usage = os.wait4(process.pid, 0)
+            with os.fdopen(read_end) as usage_pipe:
+                usage = json.loads(usage_pipe.read() or "null")
+            process.wait()
         finally:
             watchdog.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+        assert usage is not None, f"the command was killed after {timeout} s: {args}"
         out.seek(0)
         err.seek(0)
-        return Measured(process.returncode, out.read().decode(), err.read().decode(),
-                        usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+        return Measured(os.waitstatus_to_exitcode(usage["status"]), out.read().decode(),
+                        err.read().decode(), usage["rss"] / 1024, usage["cpu"])
 
 
 def gzip_bomb(expanded: int, chunk: int = 1 << 20) -> bytes:

@@ -269,8 +269,13 @@ def test_open_source_dump_with_siteinfo() -> None:
 
 def test_open_source_dump_selects_pages_and_prefix() -> None:
     pages, _ = open_source(str(DATA / "export-0.8.xml"), pages=["Storage"])
-    assert [p.title for p in pages] == ["Storage"]
+    # "Storage" redirects to "Services:Storage": the target comes along, as through the API.
+    assert [p.title for p in pages] == ["Services:Storage", "Storage"]
+    pages, _ = open_source(str(DATA / "export-0.8.xml"), pages=["services:storage"])
+    assert [p.title for p in pages] == ["Services:Storage"]
     pages, _ = open_source(str(DATA / "export-0.8.xml"), prefix="Services:")
+    assert [p.title for p in pages] == ["Services:Storage"]
+    pages, _ = open_source(str(DATA / "export-0.8.xml"), prefix="services:s")
     assert [p.title for p in pages] == ["Services:Storage"]
 
 
@@ -278,7 +283,8 @@ def test_open_source_dump_notes_pages_it_lacks_and_reads_the_others() -> None:
     session = SourceSession()
     spec = str(DATA / "export-0.8.xml")
     pages, _ = open_source(spec, pages=["Storage", "Nowhere"], session=session)
-    assert [p.title for p in pages] == ["Storage"]
+    # "Storage" redirects to "Services:Storage", which comes along.
+    assert [p.title for p in pages] == ["Services:Storage", "Storage"]
     assert session.skipped == [SkippedPage("Nowhere", spec, "missing", "not in this source")]
 
 

@@ -16,7 +16,7 @@ fatal.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .export import ExportReader
@@ -137,10 +137,12 @@ def open_source(
         raise SourceError(f"{spec}: no such file or folder")
     if path.is_file() and path.name.lower().endswith(_DUMP_SUFFIXES):
         reader = ExportReader(path, session)
-        return _select(iter(reader), spec, pages, prefix, session), reader.siteinfo
+        return _select(reader.__iter__, spec, pages, prefix, session), reader.siteinfo
     if path.is_dir() or path.suffix.lower() == ".wiki":
-        stream = read_wiki_files([path], title_prefix, session)
-        return _select(stream, spec, pages, prefix, session), None
+        def read() -> Iterator[WikiPage]:
+            return read_wiki_files([path], title_prefix, session)
+
+        return _select(read, spec, pages, prefix, session), None
     raise SourceError(
         f"{spec}: unknown kind of source; expected an api.php URL, a .xml export, "
         "a .wiki file or a folder"
@@ -157,23 +159,72 @@ def _unique(stream: Iterator[WikiPage]) -> Iterator[WikiPage]:
 
 
 def _select(
-    stream: Iterator[WikiPage], spec: str, pages: Sequence[str], prefix: str | None,
-    session: SourceSession,
+    read: Callable[[], Iterator[WikiPage]], spec: str, pages: Sequence[str],
+    prefix: str | None, session: SourceSession,
 ) -> Iterator[WikiPage]:
-    """Keep the pages named in ``pages`` or starting with ``prefix`` (all when neither)."""
+    """Keep the pages named in ``pages`` or starting with ``prefix`` (all when neither), the
+    way the wiki's API picks them: titles match as the wiki normalises them (the first letter
+    of the title after a namespace is upper case, the namespace in any case), and a named
+    page that is a redirect brings its target along. ``read`` opens the source afresh: when
+    pages are named, a first pass learns the source's redirects."""
     if not pages and prefix is None:
-        yield from stream
+        yield from read()
         return
-    wanted = {normalise_title(t): t for t in pages}
-    start = normalise_title(prefix) if prefix is not None else None
-    found: set[str] = set()
-    for page in stream:
-        title = normalise_title(page.title)
-        if title in wanted or (start is not None and title.startswith(start)):
-            found.add(title)
+    wanted = {key: title for title in pages for key in _title_keys(title)}
+    if pages:
+        _add_redirect_targets(wanted, read())
+    starts = _title_keys(prefix) if prefix else ()
+    found: set[tuple[str, str]] = set()
+    for page in read():
+        key = _page_key(page)
+        if key in wanted or prefix == "" or any(
+            key[0] == ns and key[1].startswith(rest) for ns, rest in starts
+        ):
+            found.add(key)
             yield page
     # A page skipped for its size is in the source; it is not also "missing".
-    too_large = {normalise_title(s.title) for s in session.skipped if s.kind == "too-large"}
-    for title in wanted:
-        if title not in found and title not in too_large:
-            session.skip(wanted[title], spec, "missing", "not in this source")
+    too_large = {key for skipped in session.skipped if skipped.kind == "too-large"
+                 for key in _title_keys(skipped.title)}
+    missing = {title: None for key, title in wanted.items() if key not in found
+               and not any(k in found or k in too_large for k in _title_keys(title))}
+    for title in missing:
+        session.skip(title, spec, "missing", "not in this source")
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _title_keys(title: str) -> tuple[tuple[str, str], ...]:
+    """What a title a user typed may name: a main-namespace page, or (when it has a colon) a
+    page of the namespace before the colon, as ``(namespace folded, rest)`` keys."""
+    keys = [("", normalise_title(title))]
+    head, colon, rest = " ".join(title.replace("_", " ").split()).lstrip(":").partition(":")
+    if colon and head.strip():
+        keys.append((head.strip().casefold(), _upper_first(rest.strip())))
+    return tuple(keys)
+
+
+def _page_key(page: WikiPage) -> tuple[str, str]:
+    """The key of a page as the source gives it (its namespace number says if it has one)."""
+    head, colon, rest = page.title.partition(":")
+    if page.namespace and colon:
+        return " ".join(head.replace("_", " ").split()).casefold(), normalise_title(rest)
+    return "", normalise_title(page.title)
+
+
+def _add_redirect_targets(wanted: dict[tuple[str, str], str],
+                          stream: Iterator[WikiPage]) -> None:
+    """Add to ``wanted`` the targets of the wanted pages that are redirects (chains too)."""
+    redirects = {}
+    for page in stream:
+        target = page.redirect or redirect_target(page.text)
+        if target:
+            redirects[_page_key(page)] = target.split("#", 1)[0]
+    todo = list(wanted)
+    while todo:
+        target = redirects.pop(todo.pop(), None)
+        if target is not None:
+            new = [k for k in _title_keys(target) if k not in wanted]
+            wanted.update({k: target for k in new})
+            todo.extend(new)
