@@ -11,6 +11,8 @@ from sphinx.config import Config
 from .. import __version__
 from . import catalogue, conformance, glossary, header, history, registry, status
 from .domain import DocscenterDomain
+from .navigation import setup_navigation
+from .sidebar import setup_sidebar
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
 ENV_VERSION = 1
@@ -35,13 +37,14 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", configure)
     app.connect("builder-inited", registry.load_registry)
     app.connect("env-get-outdated", catalogue.outdated_catalogues)
-    app.connect("env-get-updated", catalogue.rewrite_navigation)
     app.add_domain(DocscenterDomain)
     glossary.setup_glossary(app)
     conformance.setup_conformance(app)
     status.setup_status(app)
     history.setup_history(app)
     header.setup_header(app)
+    setup_navigation(app)
+    setup_sidebar(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,
