@@ -13,9 +13,10 @@ from . import catalogue, conformance, glossary, header, history, registry, statu
 from .domain import DocscenterDomain
 from .navigation import setup_navigation
 from .sidebar import setup_sidebar
+from .stable_config import setup_stable_config
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 HTML_TEMPLATES = Path(__file__).parent.parent / "templates" / "html"
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -45,6 +46,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     header.setup_header(app)
     setup_navigation(app)
     setup_sidebar(app)
+    setup_stable_config(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

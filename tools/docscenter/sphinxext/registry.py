@@ -44,11 +44,8 @@ def load_registry(app: Sphinx) -> None:
     services_dir = Path(app.srcdir) / app.config.docscenter_services_dir
     services = discover(services_dir)
     _REGISTRIES[str(app.srcdir)] = Registry(services, app.config.docscenter_services_dir)
-    # Group the routing table per service and API version: paths are /<service>/<X.Y>/...
-    ignored = list(app.config.http_index_ignore_prefixes)
-    app.config.http_index_ignore_prefixes = ignored + [
-        f"/{meta.name}" for meta in services if f"/{meta.name}" not in ignored
-    ]
+    # (The routing table's grouping per service is set with the configuration: see
+    # stable_config.group_routes.)
     for meta in services:
         for problem in meta.problems:
             warn(Subtype.service_toml, f"{problem.field}: {problem.message}", problem.location)
