@@ -61,14 +61,33 @@ def test_editing_one_page_rereads_and_rewrites_only_that_page(center: Path) -> N
     make_center(center)
     page = center / "services/beta/history.rst"
     page.write_text(page.read_text() + "\n2026-12-01\n   A change.\n")
+    build(center)  # no longer as generated: the dashboard's stub count changes
+    page.write_text(page.read_text() + "\n2026-12-02\n   Another change.\n")
     again = build(center)
-    # The status dashboard counts what each page holds: it is read again too. Sphinx
-    # rewrites the pages whose toctree lists a page read again (the service's landing page,
-    # the front page); no other service's page is touched.
-    assert again.read == ["services/beta/history", "source/status"]
-    assert again.written == ["services/beta/history", "services/beta/index", "source/index",
-                             "source/status"]
+    # Sphinx rewrites the page whose toctree lists the page read again (the service's landing
+    # page); no other page, and not the status dashboard: its figures did not change.
+    assert again.read == ["services/beta/history"]
+    assert again.written == ["services/beta/history", "services/beta/index"]
     assert "configuration has changed" not in again.log
+
+
+def test_the_status_dashboard_is_read_again_when_its_figures_change(center: Path) -> None:
+    make_center(center)
+    page = center / "services/beta/history.rst"
+    page.write_text(page.read_text() + "\nXXX Say what changed.\n")
+    again = build(center)
+    assert again.read == ["services/beta/history", "source/status"]
+    status = (center / "build/html/source/status.html").read_text()
+    assert "placeholder" in status
+    # A page no longer as the template generated it is no longer counted as a stub.
+    api = center / "services/gamma/apis-1.0.rst"
+    api.write_text(api.read_text() + "\nMore about the API.\n")
+    again = build(center)
+    assert again.read == ["services/gamma/apis-1.0", "source/status"]
+    assert (center / "build/html/source/status.html").read_text() != status
+    # Adding a page always counts.
+    (center / "services/gamma/extra.rst").write_text("Extra\n=====\n\nText.\n")
+    assert "source/status" in build(center).read
 
 
 def test_editing_service_toml_rewrites_that_service_and_the_catalogue(center: Path) -> None:

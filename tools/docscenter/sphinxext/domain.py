@@ -29,6 +29,7 @@ class DocscenterDomain(Domain):
         "term_defs": {},  # docname -> [(glossary term, line)]
         "term_refs": {},  # docname -> [(:term: target, line)]
         "backlinks": {},  # docname -> the glossary cross-references it was last written with
+        "status_inputs": {},  # docname -> what the status dashboard counts in it
     }
 
     @property
@@ -40,13 +41,14 @@ class DocscenterDomain(Domain):
         self.data["status_docs"].discard(docname)
         self.data["term_defs"].pop(docname, None)
         self.data["term_refs"].pop(docname, None)
+        self.data.setdefault("status_inputs", {}).pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         self.catalogue_docs.update(otherdata["catalogue_docs"] & set(docnames))
         self.data["status_docs"].update(otherdata["status_docs"] & set(docnames))
-        for key in ("term_defs", "term_refs"):
-            self.data[key].update(
-                (doc, refs) for doc, refs in otherdata[key].items() if doc in docnames
+        for key in ("term_defs", "term_refs", "status_inputs"):
+            self.data.setdefault(key, {}).update(
+                (doc, refs) for doc, refs in otherdata.get(key, {}).items() if doc in docnames
             )
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list:  # nothing to resolve

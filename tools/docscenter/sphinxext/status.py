@@ -4,12 +4,10 @@ top, then one row per service with a completeness bar. The numbers are the ones
 
 from __future__ import annotations
 
-from collections.abc import Set
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from ..checks import collect
@@ -93,7 +91,8 @@ def _totals(total: dict[str, int]) -> nodes.container:
 
 
 class StatusDirective(SphinxDirective):
-    """The dashboard; the page is re-read whenever any document or service changes."""
+    """The dashboard; the page is re-read when a service.toml changes, a page is added or
+    removed, or an edit changes what it counts (see :mod:`.status_inputs`)."""
 
     has_content = False
 
@@ -124,16 +123,9 @@ class StatusDirective(SphinxDirective):
         return [_totals(totals(rows)), _table(table_rows)]
 
 
-def outdated_status(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
-                    removed: Set[str]) -> list[str]:
-    """``env-get-outdated``: any change anywhere may change the dashboard's numbers."""
-    from .domain import get_domain
-
-    if not (added or changed or removed):
-        return []
-    return sorted(get_domain(env).data["status_docs"] - set(changed) - set(removed))
-
-
 def setup_status(app: Sphinx) -> None:
-    """Register this component with Sphinx (the directive lives in the docscenter domain)."""
-    app.connect("env-get-outdated", outdated_status)
+    """Register this component with Sphinx (the directive lives in the docscenter domain;
+    when the dashboard is read again is decided in :mod:`.status_inputs`)."""
+    from .status_inputs import setup_status_inputs
+
+    setup_status_inputs(app)
