@@ -32,7 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from .. import vcs
+from .. import vcs, vcs_web
 from ..vcs import Change
 from .log import Subtype, warn
 
@@ -40,7 +40,7 @@ from .log import Subtype, warn
 DATA_KEY = "page_history"
 #: The links ``docscenter_vcs_web`` may configure, in the order they are shown.
 LINKS = ("history", "source")
-WEB_KEYS = (*LINKS, "changeset")
+WEB_KEYS = (*LINKS, "changeset", "edit")
 
 
 class _PageHistory:
@@ -199,6 +199,9 @@ def check_config(app: Sphinx, config: Config) -> None:
     """``config-inited``: an unknown key or placeholder in ``docscenter_vcs_web`` is a warning
     naming it, and that link is left out."""
     web = config.docscenter_vcs_web
+    if web == {} and config.docscenter_vcs_web_auto:
+        web, prefix = vcs_web.derive(Path(app.srcdir))
+        edit_buttons(config, web, prefix)
     if not isinstance(web, dict):
         warn(Subtype.vcs, "docscenter_vcs_web: expected a dict such as "
              '{"history": "https://hg.example.org/center/log/tip/{path}"}')
@@ -220,10 +223,25 @@ def check_config(app: Sphinx, config: Config) -> None:
     config.docscenter_vcs_web = valid
 
 
+def edit_buttons(config: Config, web: dict[str, str], prefix: str) -> None:
+    """furo's "Edit this page" and "View this page" buttons from the derived web view
+    (``prefix``: the center's folder in the repository), unless conf.py sets them."""
+    if config.html_theme != "furo" or not isinstance(config.html_theme_options, dict):
+        return
+    filename = quote(prefix).replace("{", "{{").replace("}", "}}") + "{filename}"
+    for key, option in (("edit", "source_edit_link"), ("source", "source_view_link")):
+        if key in web:
+            template = web[key].replace("{", "{{").replace("}", "}}")
+            config.html_theme_options.setdefault(
+                option, template.replace("{{path}}", filename))
+
+
 def setup_history(app: Sphinx) -> None:
     """Register the page history with Sphinx."""
     app.add_config_value("docscenter_vcs_web", {}, "html", dict)
     app.add_config_value("docscenter_page_history", True, "html", bool)
+    # Derive docscenter_vcs_web from the repository's default remote when conf.py sets none.
+    app.add_config_value("docscenter_vcs_web_auto", True, "html", bool)
     app.connect("config-inited", check_config)
     app.connect("builder-inited", load_history)
     app.connect("env-get-updated", outdated_pages)

@@ -22,6 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
 from .navigation import NavEntry, NavGroup, Navigation, get_navigation
+from .wrapping import slash_breaks_html
 
 #: Stands for the way back to the site's root in the cached HTML; replaced per page.
 ROOT = "\x00root\x00"
@@ -55,7 +56,7 @@ class Sidebar:
             self._note_paths(group, index, (*path, child))
 
     def link(self, entry: NavEntry, here: bool) -> str:
-        title = _escape(entry.title)
+        title = slash_breaks_html(entry.title.replace("\x00", ""))
         if entry.url is not None:
             return f'<a class="reference external" href="{_escape(entry.url)}">{title}</a>'
         if here:

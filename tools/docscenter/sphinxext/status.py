@@ -70,7 +70,10 @@ def _table(rows: list[list[list[nodes.Node]]]) -> nodes.table:
     head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=h)) for h in HEADERS))
     body = nodes.tbody()
     for cells in rows:
-        body += nodes.row("", *(nodes.entry("", nodes.paragraph("", "", *c)) for c in cells))
+        # A class per column: on a phone each row becomes a card labelled from it (CSS).
+        body += nodes.row("", *(nodes.entry("", nodes.paragraph("", "", *c),
+                                            classes=[f"docscenter-col-{h.lower()}"])
+                                for h, c in zip(HEADERS, cells, strict=True)))
     group += [head, body]
     return tab
 
