@@ -14,6 +14,7 @@ from .domain import DocscenterDomain
 from .navigation import setup_navigation
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
+from .toc_parents import setup_toc_parents
 from .wrapping import setup_wrapping
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
@@ -48,6 +49,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     setup_sidebar(app)
     setup_stable_config(app)
+    setup_toc_parents(app)
     setup_wrapping(app)
     app.add_css_file("docscenter.css")
     return {
