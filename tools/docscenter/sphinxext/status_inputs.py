@@ -27,12 +27,17 @@ from .registry import get_registry
 DATA_KEY = "status_inputs"
 
 
+def _hash(text: str) -> str:
+    # Digests keep the environment (saved and loaded by every build) small.
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def _digest(text: str) -> str:
     # Dates blanked, as the stub detection compares them (docscenter.checks).
-    return hashlib.sha256(ISO_DATE.sub("YYYY-MM-DD", text).encode("utf-8")).hexdigest()
+    return _hash(ISO_DATE.sub("YYYY-MM-DD", text))
 
 
-def page_record(path: Path) -> tuple[tuple, str]:
+def page_record(path: Path) -> tuple[str, str]:
     """(what the dashboard counts in the page at ``path``, digest of its text)."""
     text = path.read_text(encoding="utf-8")
     page = scan_text(path.name, text)
@@ -41,7 +46,7 @@ def page_record(path: Path) -> tuple[tuple, str]:
              tuple(term for term, _ in page.terms),
              tuple(target for target, _ in page.refs),
              len(page.placeholders), page.imported_stub)
-    return shape, _digest(text)
+    return _hash(repr(shape)), _digest(text)
 
 
 def note_page(app: Sphinx, doctree: nodes.document) -> None:
@@ -71,7 +76,7 @@ def _counts_changed(env: BuildEnvironment, docname: str) -> bool:
     generated = generated_pages(Path(env.srcdir), meta).get(local)
     if generated is None:
         return False
-    template = hashlib.sha256(generated.encode("utf-8")).hexdigest()
+    template = _hash(generated)
     return (known[1] == template) != (digest == template)
 
 

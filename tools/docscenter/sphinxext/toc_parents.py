@@ -11,6 +11,7 @@ table of contents is unchanged is left out of that rule for this build.
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from typing import Any
 
@@ -20,7 +21,8 @@ from sphinx.environment import BuildEnvironment
 
 from .domain import get_domain
 
-#: Key, in the docscenter domain's data, of each page's table of contents as text.
+#: Key, in the docscenter domain's data, of a digest of each page's table of contents (a
+#: digest keeps the environment, which Sphinx saves and loads on every build, small).
 DATA_KEY = "toc_texts"
 
 # Per build: the pages read, then those whose table of contents changed, and the entries of
@@ -42,9 +44,10 @@ def compare_tocs(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed = set()
     for docname in _read.pop(app, set()):
         text = env.tocs[docname].astext() if docname in env.tocs else ""
-        if known.get(docname) != text:
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        if known.get(docname) != digest:
             changed.add(docname)
-        known[docname] = text
+        known[docname] = digest
     for docname in set(known) - env.found_docs:
         del known[docname]
     _changed[app] = changed
