@@ -529,11 +529,12 @@ def collect(root: Path, settings: Settings | None = None, *, undefined_terms: bo
                                              undefined=undefined_terms))
 
     defined = {d.term.lower(): d.term for d in definitions}
+    by_service: dict[str | None, list[tuple[str, Page]]] = {}  # one pass, not one per service
+    for path, page in report.pages.items():
+        by_service.setdefault(service_of(path), []).append((path, page))
     for name, counts in report.services.items():
         generated = generated_pages(root, counts.meta)
-        for path, page in report.pages.items():
-            if service_of(path) != name:
-                continue
+        for path, page in by_service.get(name, ()):
             counts.pages += 1
             counts.placeholders += len(page.placeholders)
             local = path[len(prefix) + len(name) + 1:]

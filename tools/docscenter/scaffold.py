@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -24,7 +25,20 @@ OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*(?:<(?P<email>[^<>\s]+@[^<>\s]+)>)?
 
 
 def template_env(center_root: Path | None = None) -> jinja2.Environment:
-    """Jinja2 environment: the center's ``tools/templates`` first, then the built-in ones."""
+    """Jinja2 environment: the center's ``tools/templates`` first, then the built-in ones.
+
+    One environment per center and set of override files, so its compiled templates are
+    reused (the status dashboard renders every service's pages to spot untouched stubs)."""
+    overrides: tuple[tuple[str, int], ...] = ()
+    if center_root is not None and (center_root / "tools" / "templates").is_dir():
+        overrides = tuple(sorted((p.as_posix(), p.stat().st_mtime_ns) for p in (
+            center_root / "tools" / "templates").rglob("*") if p.is_file()))
+    return _template_env(center_root, overrides)
+
+
+@functools.lru_cache(maxsize=16)
+def _template_env(center_root: Path | None,
+                  overrides: tuple[tuple[str, int], ...]) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if center_root is not None:
         loaders.append(jinja2.FileSystemLoader(center_root / "tools" / "templates"))

@@ -82,6 +82,11 @@ def service_rows(root: Path, report: Report, settings: Settings | None = None,
     """The dashboard rows, in service-name order."""
     settings = settings or Settings()
     requirements = template_requirements(root, settings)
+    with_placeholders: dict[str, set[str]] = {}  # service -> its pages holding a placeholder
+    prefix = f"{settings.services_dir}/"
+    for path, page in report.pages.items():
+        if path.startswith(prefix) and page.placeholders:
+            with_placeholders.setdefault(path[len(prefix):].split("/", 1)[0], set()).add(path)
     rows = []
     for name, counts in sorted(report.services.items()):
         meta = counts.meta
@@ -89,10 +94,7 @@ def service_rows(root: Path, report: Report, settings: Settings | None = None,
                        for _page, key in requirements.pages_for(meta))
         missing = counts.missing_pages + counts.missing_sections
         # Pages counted as unfinished: stubs, and pages with a placeholder.
-        unfinished = set(counts.stubs) | {
-            path for path, page in report.pages.items()
-            if path.startswith(f"{settings.services_dir}/{name}/") and page.placeholders
-        }
+        unfinished = set(counts.stubs) | with_placeholders.get(name, set())
         structure = (required - missing) / required if required else 1.0
         finished = (counts.pages - len(unfinished)) / counts.pages if counts.pages else 0.0
         change = (history or {}).get(f"{settings.services_dir}/{name}")
