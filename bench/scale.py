@@ -4,9 +4,10 @@ each against a plain Sphinx project of the same pages, measured side by side in 
     python bench/scale.py [--services 100 500 1000] [--jobs 2]
 
 For each size it prints the documents, the read time, the write time per page, the full
-build, a rebuild after editing one page and after editing one service.toml (documents
-re-read / written), and ``docscenter check``; then the ratios docscenter / plain Sphinx and
-the growth of the per-page write time against the smallest size.
+build, a rebuild after editing one page (first an untouched stub, which changes the status
+dashboard's figures, then the same page again, which does not) and after editing one
+service.toml (documents re-read / written), and ``docscenter check``; then the ratios
+docscenter / plain Sphinx and the growth of the per-page write time against the smallest size.
 
 The plain project has the same pages with the docscenter directives replaced by static reST
 (see bench/build.py), sphinxcontrib-httpdomain, and Sphinx's ``basic`` theme: a theme with a
@@ -87,7 +88,10 @@ def measure(tmp: Path, services: int, jobs: int) -> dict:
         page = root / "services" / f"svc{services // 2:03d}" / "history.rst"
         page.write_text(page.read_text() + EDIT)
         edit = build(root, out, jobs)
-        figures[label] = {"full": full, "edit": edit}
+        # Edited again: no longer a stub, so the dashboard's figures stay the same.
+        page.write_text(page.read_text() + EDIT.replace("12-01", "12-02"))
+        again = build(root, out, jobs)
+        figures[label] = {"full": full, "edit": edit, "again": again}
         print(f"  {label:6} built: {full['total']:.1f} s, edit rebuilt: {edit['total']:.1f} s",
               file=sys.stderr, flush=True)
     toml = center / "services" / f"svc{services // 3:03d}" / "service.toml"
@@ -113,6 +117,10 @@ def report(results: list[dict]) -> bool:
         print(_row(f"plain {n}", figures["plain"]))
         print(_row(f"center {n}", figures["center"]))
         toml = figures["center"]["toml"]
+        again = figures["center"]["again"]
+        print(f"{'':11} same page edited again: {again['total']:.1f} s, {len(again['read'])} "
+              f"re-read, {again['written']} written (plain: "
+              f"{figures['plain']['again']['total']:.1f} s)")
         print(f"{'':11} service.toml edit: {toml['total']:.1f} s, {len(toml['read'])} re-read, "
               f"{toml['written']} written; docscenter check: {figures['check']:.2f} s")
     print("\nratios docscenter / plain Sphinx (same run):")
