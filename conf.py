@@ -21,8 +21,10 @@ html_show_sourcelink = True
 suppress_warnings: list[str] = []
 
 # Page history: every page ends with "Last changed <date> by <author> (<changeset>)", from the
-# Mercurial or Git history. Give the repository's web view to link each page's history and
-# source ({path}: the file, relative to the repository root; {node}: the changeset), e.g.
+# Mercurial or Git history. Links to each page's history, source and editor are derived from
+# the default remote (GitHub, GitLab, Heptapod, Bitbucket, hgweb; see the writers' guide);
+# to give the repository's web view yourself ({path}: the file, relative to the repository
+# root; {node}: the changeset), e.g.
 # docscenter_vcs_web = {
 #     "history": "https://hg.example.org/center/log/tip/{path}",
 #     "source": "https://hg.example.org/center/file/tip/{path}",

@@ -27,7 +27,8 @@ def test_every_setting_is_a_sphinx_config_value_with_its_default() -> None:
     assert set(registered) == {
         "docscenter_services_dir", "docscenter_templates_dir", "docscenter_build_dir",
         "docscenter_required_pages", "docscenter_required_sections",
-        "docscenter_front_redirect", "docscenter_vcs_web", "docscenter_page_history"}
+        "docscenter_front_redirect", "docscenter_vcs_web", "docscenter_vcs_web_auto",
+        "docscenter_page_history"}
     assert registered["docscenter_services_dir"].default == "services"
     assert registered["docscenter_vcs_web"].default == {}
     assert all(setting.doc for setting in registered.values())

@@ -33,9 +33,10 @@ LINE_BREAKERS = ["two\nlines", "carriage\rreturn", "escape\x1b[31mred", "separat
 
 
 def plain(page: str) -> str:
-    """The text of an HTML page as a reader sees it: entities decoded, typographic quotes
-    (Sphinx's smartquotes) back to straight ones."""
-    text = html.unescape(page)
+    """The text of an HTML page as a reader sees it: line-break opportunities (``<wbr>``)
+    dropped, entities decoded, typographic quotes (Sphinx's smartquotes) back to straight
+    ones."""
+    text = html.unescape(page.replace("<wbr>", ""))
     for curly, straight in (("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"),
                             ("\u2019", "'")):
         text = text.replace(curly, straight)

@@ -9,6 +9,7 @@ and a template that fails or breaks out is one :class:`UsageError` line naming t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -33,7 +34,20 @@ OWNER = re.compile(r"^\s*(?P<name>[^<>]+?)\s*(?:<(?P<email>[^<>\s]+@[^<>\s]+)>)?
 
 def template_env(templates_dir: Path | None = None) -> jinja2.Environment:
     """Jinja2 environment: the center's own templates (``templates_dir``) first, then the
-    built-in ones."""
+    built-in ones.
+
+    One environment per templates folder and set of override files, so its compiled
+    templates are reused (a build renders every service's pages to spot untouched stubs)."""
+    overrides: tuple[tuple[str, int], ...] = ()
+    if templates_dir is not None and templates_dir.is_dir():
+        overrides = tuple(sorted((p.as_posix(), p.stat().st_mtime_ns)
+                                 for p in templates_dir.rglob("*") if p.is_file()))
+    return _template_env(templates_dir, overrides)
+
+
+@functools.lru_cache(maxsize=16)
+def _template_env(templates_dir: Path | None,
+                  overrides: tuple[tuple[str, int], ...]) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None:
         loaders.append(jinja2.FileSystemLoader(templates_dir))

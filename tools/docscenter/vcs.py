@@ -197,6 +197,20 @@ class Repo(ABC):
         Idempotent; returns the file written.
         """
 
+    #: The subcommands printing the default remote's URL and the current branch.
+    REMOTE_ARGS: tuple[str, ...] = ()
+    BRANCH_ARGS: tuple[str, ...] = ()
+
+    def default_remote(self) -> tuple[str, str]:
+        """(URL of the default remote, current branch); "" for what is not known."""
+        found = []
+        for args in (self.REMOTE_ARGS, self.BRANCH_ARGS):
+            try:
+                found.append(self._run(args).strip())
+            except VcsError:
+                found.append("")
+        return found[0], found[1]
+
     # -- helpers -------------------------------------------------------------------------------
 
     @abstractmethod
@@ -254,6 +268,8 @@ class HgRepo(Repo):
     """A Mercurial working copy, driven through ``hg`` with ``HGPLAIN=1`` and JSON templates."""
 
     kind = "hg"
+    REMOTE_ARGS = ("paths", "default")
+    BRANCH_ARGS = ("branch",)
 
     def _argv(self, args: Sequence[str]) -> tuple[list[str], dict[str, str]]:
         exe = hg_command()
@@ -346,6 +362,8 @@ class GitRepo(Repo):
     """A Git working tree, driven through ``git`` with NUL-separated output."""
 
     kind = "git"
+    REMOTE_ARGS = ("remote", "get-url", "origin")
+    BRANCH_ARGS = ("symbolic-ref", "--short", "HEAD")
 
     _RECORD = "\x1e"  # starts each commit header in the log output
     _FIELD = "\x1f"

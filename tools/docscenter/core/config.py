@@ -108,7 +108,10 @@ class CenterConfig:
         True, _flag, (bool,), "html", "Write an index.html at the top that opens the front page.")
     vcs_web: Mapping[str, str] = _setting(
         {}, _urls, (dict,), "html", "URL templates of the repository's web view (history, source, "
-        "changeset) linked from every page.")
+        "changeset, edit) linked from every page.")
+    vcs_web_auto: bool = _setting(
+        True, _flag, (bool,), "html", "Without docscenter_vcs_web, derive the web view from the "
+        "repository's default remote (GitHub, GitLab, Bitbucket, Heptapod, hgweb).")
     page_history: bool = _setting(
         True, _flag, (bool,), "html", "End every page with when and by whom it last changed.")
 

@@ -24,8 +24,13 @@ from . import (
     routes,
 )
 from .domain import DocscenterDomain
+from .navigation import setup_navigation
 from .resources import ResourcesDirective
+from .sidebar import setup_sidebar
+from .stable_config import setup_stable_config
 from .state import center_of
+from .toc_parents import setup_toc_parents
+from .wrapping import setup_wrapping
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
 ENV_VERSION = 2
@@ -59,7 +64,6 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", configure)
     app.connect("builder-inited", registry.load_registry)
     app.connect("env-get-outdated", catalogue.outdated_catalogues)
-    app.connect("env-get-updated", catalogue.rewrite_navigation)
     app.add_domain(DocscenterDomain)
     app.add_directive_to_domain("docscenter", "catalogue", catalogue.CatalogueDirective)
     app.add_directive_to_domain("docscenter", "resources", ResourcesDirective)
@@ -70,6 +74,11 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     history.setup_history(app)
     header.setup_header(app)
     routes.setup_routes(app)
+    setup_navigation(app)
+    setup_sidebar(app)
+    setup_stable_config(app)
+    setup_toc_parents(app)
+    setup_wrapping(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

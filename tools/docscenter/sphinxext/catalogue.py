@@ -113,20 +113,11 @@ class CatalogueDirective(SphinxDirective):
 
 def outdated_catalogues(app: Sphinx, env: BuildEnvironment, added: Set[str],
                         changed: Set[str], removed: Set[str]) -> list[str]:
-    """Re-read the catalogue pages when a service appeared or disappeared."""
+    """Re-read the catalogue pages when a service appeared or disappeared. (The pages whose
+    sidebar lists the services are rewritten by :func:`.navigation.outdated_navigation`.)"""
     domain = get_domain(env)
     names = get_registry(env).names()
     if names == domain.data["service_names"]:
         return []
     domain.data["service_names"] = names
-    domain.navigation_changed = True
     return sorted(domain.catalogue_docs)
-
-
-def rewrite_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """When the set of services changed, every page's sidebar lists them: rewrite them all."""
-    domain = get_domain(env)
-    if getattr(domain, "navigation_changed", False):
-        domain.navigation_changed = False
-        return sorted(env.found_docs)
-    return []

@@ -13,6 +13,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from ..core.check import check
+from ..core.index import PageFacts
 from ..core.status import ServiceStatus, service_rows, totals
 from ..indexing import service_changes, summarise_changes
 from .domain import get_domain
@@ -75,7 +76,10 @@ def _table(rows: list[list[list[nodes.Node]]]) -> nodes.table:
     head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=h)) for h in HEADERS))
     body = nodes.tbody()
     for cells in rows:
-        body += nodes.row("", *(nodes.entry("", nodes.paragraph("", "", *c)) for c in cells))
+        # A class per column: on a phone each row becomes a card labelled from it (CSS).
+        body += nodes.row("", *(nodes.entry("", nodes.paragraph("", "", *c),
+                                            classes=[f"docscenter-col-{h.lower()}"])
+                                for h, c in zip(HEADERS, cells, strict=True)))
     group += [head, body]
     return tab
 
@@ -100,7 +104,9 @@ class dashboard(nodes.General, nodes.Element):  # noqa: N801 - docutils names no
 
 
 class StatusDirective(SphinxDirective):
-    """The dashboard; the page is re-read whenever any document or service changes."""
+    """The dashboard: a placeholder filled in as the page is written (:class:`Fill`). The
+    page is read again when a service.toml changes, and written again when a page is added
+    or removed or an edit changes what it counts (:func:`rewrite_dashboard`)."""
 
     has_content = False
 
@@ -145,12 +151,37 @@ class Fill(SphinxPostTransform):
             node.replace_self(dashboard_nodes(self.env, self.env.docname))
 
 
-def outdated_status(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
-                    removed: Set[str]) -> list[str]:
-    """``env-get-outdated``: any change anywhere may change the dashboard's numbers."""
-    if not (added or changed or removed):
+def _shape(state: BuildState, facts: PageFacts | None) -> str:
+    """What the dashboard counts in one page (no line numbers): its sections, toctree, terms,
+    term references, placeholders, and whether it is an untouched stub or template page."""
+    if facts is None:
+        return ""
+    generated = any(facts.fingerprint in pages.values()
+                    for pages in state.template.renderings.values())
+    return repr((tuple(title for title, _ in facts.sections),
+                 tuple(target for target, _ in facts.toctree),
+                 tuple(term for term, _ in facts.terms),
+                 tuple(target for target, _ in facts.refs),
+                 len(facts.placeholders), facts.imported_stub, generated))
+
+
+def note_before(app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str],
+                removed: Set[str]) -> list[str]:
+    """``env-get-outdated``: what the dashboard counts in the pages about to change."""
+    state, pages = build_state(env), get_domain(env).pages
+    state.dashboard_before = {doc: _shape(state, pages.get(doc))
+                              for doc in (*added, *changed, *removed)}
+    return []
+
+
+def rewrite_dashboard(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``: the dashboard pages, when what they count changed. They need not
+    be read again: the dashboard is filled in as they are written (:class:`Fill`)."""
+    state, pages = build_state(env), get_domain(env).pages
+    before, state.dashboard_before = state.dashboard_before, {}
+    if all(_shape(state, pages.get(doc)) == shape for doc, shape in before.items()):
         return []
-    return sorted(get_domain(env).data["status_docs"] - set(changed) - set(removed))
+    return sorted(get_domain(env).data["status_docs"] & env.found_docs)
 
 
 def setup_status(app: Sphinx) -> None:
@@ -158,4 +189,5 @@ def setup_status(app: Sphinx) -> None:
     app.add_node(dashboard)
     app.add_directive_to_domain("docscenter", "status", StatusDirective)
     app.add_post_transform(Fill)
-    app.connect("env-get-outdated", outdated_status)
+    app.connect("env-get-outdated", note_before)
+    app.connect("env-get-updated", rewrite_dashboard)

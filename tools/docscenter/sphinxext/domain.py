@@ -29,8 +29,6 @@ class DocscenterDomain(Domain):
         "pages": {},  # docname -> PageFacts: what the rules look at (see sphinxext.index)
         "backlinks": {},  # docname -> the glossary cross-references it was last written with
     }
-    #: Set when the set of services changed: every page's navigation is written again.
-    navigation_changed = False
 
     @property
     def catalogue_docs(self) -> set[str]:

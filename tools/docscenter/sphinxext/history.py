@@ -31,7 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from .. import vcs
+from .. import vcs, vcs_web
 from ..core.findings import Subtype
 from ..vcs import Change
 from .domain import get_domain
@@ -44,7 +44,7 @@ DATA_KEY = "page_history"
 ATTRIBUTE = "docscenter_page_history"
 #: The links ``docscenter_vcs_web`` may configure, in the order they are shown.
 LINKS = ("history", "source")
-WEB_KEYS = (*LINKS, "changeset")
+WEB_KEYS = (*LINKS, "changeset", "edit")
 
 
 class PageHistory(NotKept):
@@ -174,9 +174,15 @@ def add_history(app: Sphinx, pagename: str, templatename: str, context: dict[str
 
 def check_config(app: Sphinx, config: Config) -> None:
     """``config-inited``: an unknown key or placeholder in ``docscenter_vcs_web`` is a warning
-    naming it, and that link is left out (its type is checked with the other settings)."""
+    naming it, and that link is left out (its type is checked with the other settings).
+    Without one, the web view is derived from the repository's default remote when
+    ``docscenter_vcs_web_auto`` is on."""
+    web = config.docscenter_vcs_web
+    if web == {} and config.docscenter_vcs_web_auto:
+        web, prefix = vcs_web.derive(Path(app.srcdir))
+        edit_buttons(config, web, prefix)
     valid = {}
-    for key, template in config.docscenter_vcs_web.items():
+    for key, template in web.items():
         if key not in WEB_KEYS:
             warn(Subtype.vcs, f"docscenter_vcs_web: unknown key {key!r} "
                  f"(expected {', '.join(WEB_KEYS)})")
@@ -189,6 +195,19 @@ def check_config(app: Sphinx, config: Config) -> None:
             continue
         valid[key] = str(template)
     config.docscenter_vcs_web = valid
+
+
+def edit_buttons(config: Config, web: dict[str, str], prefix: str) -> None:
+    """furo's "Edit this page" and "View this page" buttons from the derived web view
+    (``prefix``: the center's folder in the repository), unless conf.py sets them."""
+    if config.html_theme != "furo" or not isinstance(config.html_theme_options, dict):
+        return
+    filename = quote(prefix).replace("{", "{{").replace("}", "}}") + "{filename}"
+    for key, option in (("edit", "source_edit_link"), ("source", "source_view_link")):
+        if key in web:
+            template = web[key].replace("{", "{{").replace("}", "}}")
+            config.html_theme_options.setdefault(
+                option, template.replace("{{path}}", filename))
 
 
 def setup_history(app: Sphinx) -> None:

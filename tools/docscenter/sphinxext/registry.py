@@ -29,8 +29,5 @@ def load_registry(app: Sphinx) -> None:
         warn(Subtype.template, str(exc))
         facts = TemplateFacts(Requirements((), {}))
     start(app.env, BuildState(center, registry, facts))
-    # Group the routing table per service and API version: paths are /<service>/<X.Y>/...
-    ignored = list(app.config.http_index_ignore_prefixes)
-    app.config.http_index_ignore_prefixes = ignored + [
-        f"/{meta.name}" for meta in services if f"/{meta.name}" not in ignored
-    ]
+    # (The routing table's grouping per service is set with the configuration: see
+    # stable_config.group_routes.)

@@ -7,7 +7,7 @@ forked parallel readers and writers inherit it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,13 @@ class BuildState(NotKept):
     registry: Registry
     template: TemplateFacts
     index: CenterIndex | None = None  # once every document is read
+    # Kept by the components that use them (each module checks the type of what it finds):
+    navigation: object = None  # navigation.Navigation, walked once after reading
+    sidebar: object = None  # sidebar.Sidebar rendered from that navigation
+    docs_read: set[str] = field(default_factory=set)  # toc_parents: the pages this build reads
+    toc_changed: set[str] | None = None  # toc_parents: those whose table of contents changed
+    toc_aside: dict[str, set[str]] = field(default_factory=dict)  # toc_parents
+    dashboard_before: dict[str, str] = field(default_factory=dict)  # dashboard: shapes
 
 
 def start(env: BuildEnvironment, state: BuildState) -> None:
