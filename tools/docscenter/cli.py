@@ -224,7 +224,10 @@ def _hook(center: Center) -> int:
 @format_option
 @reports_errors
 def status(output_format: str) -> None:
-    """The documentation-status table of every service."""
+    """The documentation-status table of every service.
+
+    Exit status 1 when a service's metadata is broken (its row says ERROR and the findings
+    follow the table, as check prints them)."""
     from .core.status import service_rows, status_json, status_text, totals
     from .indexing import service_changes
 
@@ -234,6 +237,7 @@ def status(output_format: str) -> None:
     total = totals(rows)
     _show(status_json(center.root, rows, total) if output_format == "json"
           else status_text(rows, total))
+    sys.exit(1 if total["services_with_errors"] else 0)  # a row that cannot be trusted
 
 
 @main.command("install-hook")

@@ -15,9 +15,9 @@ from .log import warn_finding
 from .state import app_state, build_state
 
 
-def _emit(findings: list[Finding], index: CenterIndex) -> None:
+def _emit(findings: list[Finding]) -> None:
     for finding in sorted(findings, key=Finding.sort_key):
-        warn_finding(finding, index.center.root, index.center.source_suffix)
+        warn_finding(finding)
 
 
 def report_services(app: Sphinx) -> None:
@@ -25,14 +25,14 @@ def report_services(app: Sphinx) -> None:
     state = app_state(app)
     index = CenterIndex(state.center, list(state.registry.services.values()), {},
                         state.template)
-    _emit(rules.run(index, [rules.Stage.SERVICES]), index)
+    _emit(rules.run(index, [rules.Stage.SERVICES]))
 
 
 def report_documents(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: the findings that need every document."""
     index = build_state(env).index
     if index is not None:
-        _emit(rules.run(index, [rules.Stage.DOCUMENTS]), index)
+        _emit(rules.run(index, [rules.Stage.DOCUMENTS]))
 
 
 def setup_findings(app: Sphinx) -> None:
