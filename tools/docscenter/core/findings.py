@@ -53,6 +53,14 @@ class Subtype(StrEnum):
     """Build only: the page history is left out (shallow clone, failing ``hg``/``git``) or
     ``docscenter_vcs_web`` has a bad entry."""
 
+    placeholder = "placeholder"
+    """Release builds only (``docscenter build --release``, ``docscenter_release``): an
+    ``XXX`` or ``TODO`` placeholder is left in a page."""
+
+    untouched_stub = "untouched_stub"
+    """Release builds only: a page is still exactly as ``new-service`` generated it or as it
+    was imported from the wiki."""
+
     directive = "directive"
     """Build only: a docscenter directive where it means nothing (``docscenter:resources``
     outside a service folder)."""

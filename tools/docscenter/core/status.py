@@ -43,13 +43,12 @@ class ServiceSummary:
 def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str]) -> ServiceSummary:
     summary = ServiceSummary(meta)
     folder = index.center.service_folder(meta.name) + "/"
-    renderings = index.template.renderings.get(meta.name, {})
     terms: set[str] = set()
     for page in index.pages_of(meta.name):
         local = page.path.removeprefix(folder)
         summary.pages += 1
         summary.placeholders += len(page.placeholders)
-        stub = page.imported_stub or renderings.get(local) == page.fingerprint
+        stub = index.untouched(page) is not None
         if stub:
             summary.stubs.append(local)
         summary.unfinished += stub or bool(page.placeholders)

@@ -25,6 +25,7 @@ from . import (
 )
 from .domain import DocscenterDomain
 from .navigation import setup_navigation
+from .placeholders import setup_placeholders
 from .resources import ResourcesDirective
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
@@ -79,6 +80,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_stable_config(app)
     setup_toc_parents(app)
     setup_wrapping(app)
+    setup_placeholders(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,
