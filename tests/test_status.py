@@ -161,6 +161,15 @@ def test_dashboard_page(center: Path) -> None:
     html = (center / "build/html/source/status.html").read_text()
     assert html.count("docscenter-fill-100 docscenter-good") == 2
 
+    # Broken metadata: the build reports it, and the row says so where its lifecycle was.
+    toml = center / "services/beta/service.toml"
+    toml.write_text(toml.read_text() + 'lifecycel = "beta"\n')
+    _, warnings = sphinx_build(center)
+    assert "lifecycel: unknown key; did you mean 'lifecycle'?" in warnings
+    html = (center / "build/html/source/status.html").read_text()
+    rows = re.findall(r"<tr class=\"row-(?:odd|even)\">(.*?)</tr>", html, re.DOTALL)
+    assert "metadata error" in rows[2] and "metadata error" not in rows[1]
+
 
 def test_a_stub_holding_placeholders_counts_once_as_unfinished(center: Path) -> None:
     add_service(center, "alpha", "--api-version", "1.0")
