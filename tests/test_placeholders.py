@@ -1,5 +1,6 @@
-"""Placeholders never reach readers silently: an ordinary build shows each ``XXX``/``TODO``
-in a "To be written" box (literal text left alone), and a release build (``build
+"""Placeholders never reach readers silently: an ordinary build shows a paragraph an ``XXX``
+or ``TODO`` opens in a "To be written" box and outlines any other placeholder (literal text
+left alone), and a release build (``build
 --release``, ``check --release``, ``docscenter_release = True``) fails on placeholders and
 untouched stub pages, naming each one, while the commit hook keeps accepting work in
 progress."""
@@ -64,17 +65,22 @@ def test_placeholders_are_shown_in_to_be_written_boxes(center: Path) -> None:
     _, warnings = sphinx_build(center)
     assert warnings == ""
     page = soup(center, "services/alpha/notes.html").find("article")
+    # A paragraph a placeholder opens is a box; its marker is dropped (the box says it).
     boxes = page.select("div.admonition.docscenter-placeholder")
-    texts = [" ".join(box.get_text(" ").split()) for box in boxes]
-    assert len(boxes) == 5
-    assert texts[0] == "To be written Say what the notes are for."
-    assert texts[1].startswith("To be written A sentence with a TODO in the middle")
-    assert texts[2] == "To be written A list item"
-    assert texts[3] == "To be written Define it."
-    assert texts[4] == "To be written Inside a note."
-    # Where no box fits (a section title), the placeholder is outlined in place.
-    marks = page.select("h2 .docscenter-placeholder-mark")
-    assert [mark.get_text() for mark in marks] == ["TODO"]
+    assert [" ".join(box.get_text(" ").split()) for box in boxes] == [
+        "To be written Say what the notes are for.",
+        "To be written A list item",
+        "To be written Define it.",
+        "To be written Inside a note.",
+    ]
+    # Elsewhere (in a written sentence, in a section title) the placeholder is outlined.
+    marks = page.select(".docscenter-placeholder-mark")
+    assert [(mark.get_text(), mark.parent.name) for mark in marks] == [
+        ("TODO", "p"), ("XXX", "em"), ("TODO", "h2")]
+    sentence = marks[0].parent
+    assert not sentence.find_parent(class_="docscenter-placeholder")
+    assert " ".join(sentence.get_text().split()) == (
+        "A sentence with a TODO in the middle, emphasised XXX and XXX in a literal.")
     # Literal text is an example, never a placeholder.
     for pre in page.select("pre"):
         assert not pre.find_parent(class_="docscenter-placeholder")
@@ -84,7 +90,7 @@ def test_placeholders_are_shown_in_to_be_written_boxes(center: Path) -> None:
     assert finished and not finished[0].select(".docscenter-placeholder")
     # The template's own placeholders are boxed on the API page; a written page has none.
     api = soup(center, "services/alpha/apis-1.0.html").find("article")
-    assert len(api.select("div.docscenter-placeholder")) == 5
+    assert len(api.select("div.docscenter-placeholder")) == 5  # each opens its paragraph
     front = soup(center, "source/index.html").find("article")
     assert not front.select(".docscenter-placeholder, .docscenter-placeholder-mark")
 
@@ -108,11 +114,11 @@ def test_release_builds_refuse_placeholders_and_untouched_stubs(center: Path) ->
     expected = {
         ("services/alpha/apis-1.0.rst", "untouched_stub"),
         ("services/alpha/index.rst", "untouched_stub"),
-        ("services/alpha/apis-1.0.rst:10", "placeholder"),
-        ("services/alpha/apis-1.0.rst:15", "placeholder"),
-        ("services/alpha/apis-1.0.rst:32", "placeholder"),
-        ("services/alpha/apis-1.0.rst:37", "placeholder"),
-        ("services/alpha/apis-1.0.rst:42", "placeholder"),
+        ("services/alpha/apis-1.0.rst:11", "placeholder"),
+        ("services/alpha/apis-1.0.rst:16", "placeholder"),
+        ("services/alpha/apis-1.0.rst:33", "placeholder"),
+        ("services/alpha/apis-1.0.rst:38", "placeholder"),
+        ("services/alpha/apis-1.0.rst:43", "placeholder"),
         ("services/alpha/index.rst:14", "placeholder"),
         ("services/alpha/history.rst:9", "placeholder"),
     }

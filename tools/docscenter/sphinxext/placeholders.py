@@ -1,14 +1,15 @@
-"""Placeholders readers can see: an ``XXX`` or ``TODO`` left in a page is shown in a "To be
-written" box instead of being published as if it were text.
+"""Placeholders readers can see: an ``XXX`` or ``TODO`` left in a page is shown as such
+instead of being published as if it were text.
 
-A transform, run as each document is read, puts every paragraph holding a placeholder into a
-generic admonition (class ``docscenter-placeholder``, styled by docscenter.css) titled "To be
-written"; the marker opening the paragraph is dropped (the box says it). A placeholder where
-no box fits (a section title, a term, a caption) is marked in place. Literal text (code,
-literal blocks, inline literals, comments, raw content, math, endpoint signatures) is never
-touched: ``XXX`` there is an example, not a placeholder — the same rule the check counts
-placeholders by (:mod:`docscenter.core.rst_scan`). Release builds refuse placeholders
-altogether (:mod:`docscenter.core.rules.release`).
+A transform, run as each document is read, puts every paragraph that opens with a placeholder
+("XXX Describe the base URL") into a generic admonition (class ``docscenter-placeholder``,
+styled by docscenter.css) titled "To be written"; the marker is dropped (the box says it).
+A placeholder elsewhere (inside a written sentence, in a section title, a term) is outlined
+in place (class ``docscenter-placeholder-mark``): the text around it is written. Literal
+text (code, literal blocks, inline literals, comments, raw content, math, endpoint
+signatures) is never touched: ``XXX`` there is an example, not a placeholder — the same
+rule the check counts placeholders by (:mod:`docscenter.core.rst_scan`). Release builds
+refuse placeholders altogether (:mod:`docscenter.core.rules.release`).
 """
 
 from __future__ import annotations
@@ -41,24 +42,22 @@ def _is_literal(node: nodes.Node) -> bool:
     return False
 
 
-def _paragraph_of(node: nodes.Node) -> nodes.paragraph | None:
-    current: nodes.Node | None = node.parent
-    while current is not None and not isinstance(current, nodes.Structural):
-        if isinstance(current, nodes.paragraph):
-            return current
-        if isinstance(current, nodes.TextElement) and not isinstance(current, nodes.Inline):
-            return None  # a title, a term, a caption...: no paragraph around them
-        current = current.parent
-    return None
-
-
-def box(paragraph: nodes.paragraph) -> nodes.admonition:
-    """``paragraph`` in a "To be written" box, its opening marker dropped."""
+def _opening(paragraph: nodes.paragraph) -> nodes.Text | None:
+    """The paragraph's first text when it opens with a placeholder (it stands for the
+    paragraph), else None."""
     first = next(iter(paragraph.findall(nodes.Text)), None)
-    if first is not None and (marker := _LEADING_MARKER.match(first)):
-        rest = str(first)[marker.end():]
-        rest = rest[:1].upper() + rest[1:]
-        first.parent.replace(first, nodes.Text(rest))
+    if first is None or first.parent is not paragraph or not _LEADING_MARKER.match(first):
+        return None
+    return first
+
+
+def box(paragraph: nodes.paragraph, first: nodes.Text) -> nodes.admonition:
+    """``paragraph``, whose ``first`` text opens with a placeholder, in a "To be written"
+    box; the marker is dropped."""
+    marker = _LEADING_MARKER.match(first)
+    assert marker is not None
+    rest = str(first)[marker.end():]
+    paragraph.replace(first, nodes.Text(rest[:1].upper() + rest[1:]))
     admonition = nodes.admonition("", classes=[BOX_CLASS])
     admonition.source, admonition.line = paragraph.source, paragraph.line
     admonition += nodes.title(TITLE, TITLE)
@@ -90,21 +89,15 @@ class PlaceholderBoxes(SphinxTransform):
     default_priority = 500  # after substitutions (220): their text is the page's too
 
     def apply(self, **kwargs: object) -> None:
-        paragraphs: dict[int, nodes.paragraph] = {}
-        marks: list[nodes.Text] = []
-        for text in self.document.findall(nodes.Text):
-            if not PLACEHOLDER.search(text) or _is_literal(text):
-                continue
-            paragraph = _paragraph_of(text)
-            if paragraph is None:
-                marks.append(text)
-            elif not isinstance(paragraph.parent, nodes.admonition) or \
-                    BOX_CLASS not in paragraph.parent["classes"]:
-                paragraphs.setdefault(id(paragraph), paragraph)
-        for text in marks:
+        # Paragraphs that a placeholder opens go into boxes first; then every placeholder
+        # left (later in a text, in a title...) is outlined where it is.
+        for paragraph in list(self.document.findall(nodes.paragraph)):
+            first = _opening(paragraph)
+            if first is not None and not _is_literal(first):
+                box(paragraph, first)
+        for text in [text for text in self.document.findall(nodes.Text)
+                     if PLACEHOLDER.search(text) and not _is_literal(text)]:
             mark(text)
-        for paragraph in paragraphs.values():
-            box(paragraph)
 
 
 def setup_placeholders(app: Sphinx) -> None:
