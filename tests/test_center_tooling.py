@@ -154,6 +154,13 @@ def test_the_ci_script_checks_and_builds_a_fresh_clone(new_center: Path,
     assert result.stdout.rstrip().endswith("ci/build: the HTML is in build/html")
     assert (clone / "build/html/index.html").is_file()
 
+    # For release, the new service's placeholders and untouched pages fail CI, each named.
+    result = subprocess.run(["ci/build"], cwd=clone, env={**env, "DOCSCENTER_RELEASE": "1"},
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0 and "ci/build: the HTML" not in result.stdout
+    assert "services/storage/apis-1.0.rst:11: [placeholder]" in result.stdout
+    assert "services/storage/history.rst: [untouched_stub]" in result.stdout
+
     # A center that fails its checks fails CI, before the build.
     (clone / "services/storage/index.rst").write_text("Storage\n=======\n", encoding="utf-8")
     result = subprocess.run(["ci/build"], cwd=clone, env=env, capture_output=True, text=True,

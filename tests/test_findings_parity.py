@@ -1,17 +1,24 @@
 """``docscenter check`` (a text scan of the files) and the Sphinx build (the doctrees it read)
 feed the same rules: on one center with many kinds of problem, they report the same findings,
-each with the same subtype, file, line and message."""
+each with the same subtype, file, line and message; and the commit hook, run by a real
+``hg commit`` and ``git commit``, prints them with the very same locations."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+from docscenter import vcs
 from helpers import add_service, run_cli, sphinx_build
 
 WARNING = re.compile(r"^(?P<where>.+?): WARNING: (?P<message>.*) \[docscenter\.(?P<subtype>\w+)\]$")
+REPORTED = re.compile(r"^  (?P<where>\S+?): \[(?P<subtype>\w+)\] (?P<message>.*)$")
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+Printed = set[tuple[str, str, str]]  # (location as printed, subtype, message)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -48,22 +55,64 @@ def check_findings(root: Path) -> set[tuple[str, str, int | None, str]]:
     return {(f["subtype"], f["path"], f["line"], f["message"]) for f in data["findings"]}
 
 
-def build_findings(root: Path) -> set[tuple[str, str, int | None, str]]:
+def as_printed(findings: set[tuple[str, str, int | None, str]]) -> Printed:
+    """The findings of check's JSON as every report prints them: ``path:line``, the path
+    relative to the center root, ``:line`` only when there is one."""
+    return {(f"{path}:{line}" if line else path, subtype, message)
+            for subtype, path, line, message in findings}
+
+
+def reported(text: str) -> Printed:
+    """The findings in check's text report (the commit hook prints the same)."""
+    return {(m["where"], m["subtype"], m["message"])
+            for line in text.splitlines() if (m := REPORTED.match(line))}
+
+
+def build_findings(root: Path) -> Printed:
     _, warnings = sphinx_build(root)
     found = set()
     for line in COLOUR.sub("", warnings).splitlines():
         match = WARNING.match(line)
         assert match, f"not a docscenter finding: {line}"
-        path, _, number = match["where"].removeprefix(f"{root}/").partition(":")
-        found.add((match["subtype"], path, int(number) if number else None, match["message"]))
+        found.add((match["where"], match["subtype"], match["message"]))
     return found
 
 
-def test_check_and_build_report_identical_findings(center: Path) -> None:
+def commit(root: Path, kind: str) -> subprocess.CompletedProcess[str]:
+    """Try to commit everything in ``root`` with the real ``hg`` or ``git``: the hook runs."""
+    command = [vcs.hg_command() or "hg", "commit", "-A", "-m", "Break it"] if kind == "hg" \
+        else ["git", "commit", "-q", "-m", "Break it"]
+    if kind == "git":
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True, timeout=120)
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HGPLAIN": "1"})
+
+
+def hook_findings(root: Path, kind: str) -> Printed:
+    """What the commit hook prints when ``hg commit``/``git commit`` runs it (the commit is
+    refused)."""
+    done = commit(root, kind)
+    assert done.returncode != 0 and "commit refused" in done.stderr, done.stderr
+    return reported(done.stderr)
+
+
+def test_check_build_and_hook_report_identical_findings(tmp_path: Path) -> None:
+    center = tmp_path / "center"
+    run_cli("init", center, "--title", "Test Center")  # with hg, first commit and the hook
     break_center(center)
     checked = check_findings(center)
     assert {subtype for subtype, *_ in checked} == {
         "duplicate_term", "unused_term", "term_case", "undefined_term", "glossary_location",
         "template", "service_toml", "manifest"}
     assert len(checked) == 9
-    assert build_findings(center) == checked
+    printed = as_printed(checked)
+    assert {where for where, *_ in printed} >= {
+        "source/glossary.rst:23", "services/beta/history.rst", "tools/wiki.toml"}
+    assert reported(run_cli("-C", center, "check", check=1).stdout) == printed
+    assert hook_findings(center, "hg") == printed
+    other = tmp_path / "git-center"
+    shutil.copytree(center, other, ignore=shutil.ignore_patterns(".hg"))
+    subprocess.run(["git", "init", "-q"], cwd=other, check=True, timeout=120)
+    run_cli("-C", other, "install-hook")
+    assert hook_findings(other, "git") == printed
+    assert build_findings(center) == printed

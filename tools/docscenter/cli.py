@@ -7,6 +7,7 @@ or bad input, with a one-line message naming the file and what is wrong.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import subprocess
@@ -127,22 +128,38 @@ def new_service(name: str, **options: Any) -> None:
     click.echo(f"created service {name} in {target}")
 
 
-def sphinx_command(center: Center, builder: str, jobs: str) -> list[str]:
-    """The sphinx-build command line docscenter uses: strict, parallel, output under build/."""
+def sphinx_command(center: Center, builder: str, jobs: str,
+                   release: bool = False) -> list[str]:
+    """The sphinx-build command line docscenter uses: strict, parallel, output under build/
+    (``release``: placeholders and untouched stubs are findings too)."""
+    settings = ["-D", "docscenter_release=1"] if release else []
     return [sys.executable, "-m", "sphinx", "build", "-b", builder, "-j", jobs,
-            "-d", str(center.build_dir / "doctrees"), "-W", "-n", "--keep-going",
+            "-d", str(center.build_dir / "doctrees"), "-W", "-n", "--keep-going", *settings,
             str(center.root), str(center.build_dir / builder)]
+
+
+release_option = click.option(
+    "--release", is_flag=True, help="Also refuse XXX/TODO placeholders and pages still "
+    "exactly as generated or imported (as docscenter_release = True does).")
+
+
+def for_release(center: Center, release: bool) -> Center:
+    """``center`` checked as for release when ``release`` (else as its conf.py says)."""
+    if not release:
+        return center
+    return dataclasses.replace(center, config=dataclasses.replace(center.config, release=True))
 
 
 @main.command()
 @center_option
 @click.option("-b", "builder", default="html", show_default=True, help="Sphinx builder.")
 @click.option("-j", "jobs", default="auto", show_default=True, help="Parallel jobs.")
+@release_option
 @reports_errors
-def build(builder: str, jobs: str) -> None:
+def build(builder: str, jobs: str, release: bool) -> None:
     """Build the center with Sphinx; warnings are errors (exit 1)."""
     center = get_center()
-    result = subprocess.run(sphinx_command(center, builder, jobs), check=False)
+    result = subprocess.run(sphinx_command(center, builder, jobs, release), check=False)
     if result.returncode == 0 and builder == "html":
         click.echo(f"open {center.build_dir / 'html' / 'index.html'}")
     sys.exit(min(result.returncode, 2))
@@ -189,15 +206,16 @@ def _check(center: Center) -> CheckReport:
 @format_option
 @click.option("--hook", is_flag=True, hidden=True,
               help="Run as the commit hook: silent when clean; findings refuse the commit.")
+@release_option
 @reports_errors
-def check(output_format: str, hook: bool) -> None:
+def check(output_format: str, hook: bool, release: bool) -> None:
     """Fast checks without a full build: template, metadata, glossary, stubs, links."""
     from .core.check import report_json, report_text
 
     center = get_center()
     if hook:
         sys.exit(_hook(center))
-    report = _check(center)
+    report = _check(for_release(center, release))
     _show(report_json(report) if output_format == "json" else report_text(report))
     sys.exit(1 if report.findings else 0)
 
@@ -209,7 +227,9 @@ def _hook(center: Center) -> int:
     from .vcs_setup import refusal
 
     try:
-        report = _check(center)
+        # Work in progress is committed with its placeholders: release findings are CI's.
+        unfinished = dataclasses.replace(center.config, release=False)
+        report = _check(dataclasses.replace(center, config=unfinished))
         if not report.findings:
             return 0
         found = report_text(report)
@@ -224,7 +244,10 @@ def _hook(center: Center) -> int:
 @format_option
 @reports_errors
 def status(output_format: str) -> None:
-    """The documentation-status table of every service."""
+    """The documentation-status table of every service.
+
+    Exit status 1 when a service's metadata is broken (its row says ERROR and the findings
+    follow the table, as check prints them)."""
     from .core.status import service_rows, status_json, status_text, totals
     from .indexing import service_changes
 
@@ -234,6 +257,7 @@ def status(output_format: str) -> None:
     total = totals(rows)
     _show(status_json(center.root, rows, total) if output_format == "json"
           else status_text(rows, total))
+    sys.exit(1 if total["services_with_errors"] else 0)  # a row that cannot be trusted
 
 
 @main.command("install-hook")

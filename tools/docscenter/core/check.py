@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from . import rules
-from .findings import Finding, unsuppressed
+from .findings import Finding, finding_line, unsuppressed
 from .index import CenterIndex
 from .status import ServiceSummary, summarise
 from .text import printable
@@ -60,8 +60,7 @@ def report_text(report: CheckReport) -> str:
             if service in report.services else f"service {service}")
         out.append(f"{label}: {len(groups[service])} finding(s)")
         for finding in groups[service]:
-            out.append(f"  {printable(finding.location())}: [{finding.subtype}] "
-                       f"{printable(finding.message)}")
+            out.append("  " + printable(finding_line(finding)))
         out.append("")
     stubs = sum(len(s.stubs) for s in report.services.values())
     placeholders = sum(s.placeholders for s in report.services.values())

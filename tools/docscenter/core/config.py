@@ -114,6 +114,10 @@ class CenterConfig:
         "repository's default remote (GitHub, GitLab, Bitbucket, Heptapod, hgweb).")
     page_history: bool = _setting(
         True, _flag, (bool,), "html", "End every page with when and by whom it last changed.")
+    release: bool = _setting(
+        False, _flag, (bool,), "", "Build for release: every XXX/TODO placeholder and every "
+        "page still exactly as generated or imported is a finding (docscenter build "
+        "--release sets it for one build).", cli=True)
 
     @classmethod
     def from_values(cls, values: Mapping[str, object], where: str = "conf.py") -> CenterConfig:

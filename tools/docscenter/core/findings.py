@@ -53,6 +53,14 @@ class Subtype(StrEnum):
     """Build only: the page history is left out (shallow clone, failing ``hg``/``git``) or
     ``docscenter_vcs_web`` has a bad entry."""
 
+    placeholder = "placeholder"
+    """Release builds only (``docscenter build --release``, ``docscenter_release``): an
+    ``XXX`` or ``TODO`` placeholder is left in a page."""
+
+    untouched_stub = "untouched_stub"
+    """Release builds only: a page is still exactly as ``new-service`` generated it or as it
+    was imported from the wiki."""
+
     directive = "directive"
     """Build only: a docscenter directive where it means nothing (``docscenter:resources``
     outside a service folder)."""
@@ -69,12 +77,25 @@ class Finding:
     message: str
 
     def location(self) -> str:
-        """``path:line``, or the path alone when the line is unknown."""
-        return f"{self.path}:{self.line}" if self.line else self.path
+        """Where the finding is, as every report writes it (see :func:`location`)."""
+        return location(self.path, self.line)
 
     def sort_key(self) -> tuple[str, str, int, str, str]:
         """Findings are listed by service (center-wide pages first), path and line."""
         return (self.service or "", self.path, self.line or 0, self.subtype, self.message)
+
+
+def location(path: str, line: int | None) -> str:
+    """The one way docscenter writes where something is, in ``check``, the build's warnings
+    and the commit hook alike: the path relative to the center root (POSIX), then ``:line``
+    (1-based, the line of the text at fault) when there is one."""
+    return f"{path}:{line}" if line else path
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding on one line: ``location: [subtype] message`` (``check``, ``status``, the
+    commit hook)."""
+    return f"{finding.location()}: [{finding.subtype}] {finding.message}"
 
 
 def is_suppressed(subtype: Subtype, suppress_warnings: Iterable[str]) -> bool:

@@ -95,6 +95,19 @@ class CenterIndex:
         """Every page, a folder's files before its subfolders' (as a file listing shows)."""
         return sorted(self.pages.values(), key=lambda page: page.path.split("/"))
 
+    def untouched(self, page: PageFacts) -> str | None:
+        """How ``page`` is still exactly as docscenter wrote it: ``"imported"`` (an imported
+        stub nobody edited), ``"generated"`` (a service page as ``new-service`` renders it
+        today), or None when someone wrote it."""
+        if page.imported_stub:
+            return "imported"
+        service = self.service_of(page.path)
+        if service is None:
+            return None
+        local = page.path.removeprefix(self.center.service_folder(service) + "/")
+        rendering = self.template.renderings.get(service, {}).get(local)
+        return "generated" if rendering == page.fingerprint else None
+
     def pages_of(self, service: str) -> list[PageFacts]:
         """The pages of ``service``, in listing order."""
         return [page for page in self.ordered_pages() if self.service_of(page.path) == service]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,6 +16,11 @@ SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 VERSION = re.compile(r"^\d+(\.\d+)*$")
 REQUIRED_FIELDS = ("title", "summary", "lifecycle", "owners")
+#: Every key a ``service.toml`` may hold, and the keys of its tables; any other key is a
+#: problem (most often a typo: ``owner`` for ``owners``). A new field is added here too.
+KNOWN_KEYS = ("title", "summary", "lifecycle", "owners", "server_repo", "client_repo",
+              "ci_url", "api_versions", "wiki_pages")
+TABLE_KEYS = {"owners": ("name", "email"), "wiki_pages": ("title", "url", "revision", "page")}
 
 
 @dataclass(frozen=True)
@@ -73,10 +79,19 @@ class ServiceMeta:
         return self.path / "service.toml"
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """The line a top-level ``key = ...`` appears on, for pointing at the field."""
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+def _line_of(text: str, key: str, inline: bool = False) -> int | None:
+    """The line a top-level ``key = ...`` appears on, for pointing at the field (``inline``:
+    also as a key of an inline table, ``{ key = ... }``)."""
+    start = r"(?:^|[{,])" if inline else "^"
+    # [ \t], not \s: a match must not start on a blank line above the key.
+    match = re.search(rf"{start}[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def typo_hint(key: str, known: tuple[str, ...]) -> str:
+    """What to say after "unknown key": the known key ``key`` is closest to, or them all."""
+    close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
 
 
 def _is_url(value: str) -> bool:
@@ -121,6 +136,20 @@ class _Fields:
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.path, key, message, _line_of(self.text, key)))
+
+    def unknown_keys(self) -> None:
+        """Every key no field reads, with the closest known key when there is one."""
+        for key in self.data:
+            if key not in KNOWN_KEYS:
+                self.problem(key, "unknown key" + typo_hint(key, KNOWN_KEYS))
+        for key, inner in TABLE_KEYS.items():
+            entries = self.data.get(key)
+            for index, entry in enumerate(entries if isinstance(entries, list) else [], 1):
+                for name in entry if isinstance(entry, dict) else ():
+                    if name not in inner:
+                        self.problems.append(Problem(
+                            self.path, key, f"entry {index} has an unknown key {name!r}"
+                            + typo_hint(name, inner), _line_of(self.text, name, inline=True)))
 
     def required(self) -> None:
         for key in REQUIRED_FIELDS:
@@ -205,6 +234,7 @@ def load_service(folder: Path) -> ServiceMeta:
     if isinstance(parsed, Problem):
         return ServiceMeta(folder.name, folder, folder.name, problems=(parsed,))
     fields = _Fields(folder / "service.toml", *parsed)
+    fields.unknown_keys()
     fields.required()
     lifecycle = fields.lifecycle()
     owners = fields.owners()

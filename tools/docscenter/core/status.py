@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .findings import Finding
+from .findings import Finding, Subtype, finding_line
 from .index import CenterIndex
 from .rules.glossary import definitions
 from .rules.template import missing
@@ -37,18 +37,18 @@ class ServiceSummary:
     unfinished: int = 0  # pages that are stubs or hold a placeholder
     terms_used: list[str] = field(default_factory=list)
     findings: int = 0
+    errors: list[Finding] = field(default_factory=list)  # what is wrong in its metadata
 
 
 def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str]) -> ServiceSummary:
     summary = ServiceSummary(meta)
     folder = index.center.service_folder(meta.name) + "/"
-    renderings = index.template.renderings.get(meta.name, {})
     terms: set[str] = set()
     for page in index.pages_of(meta.name):
         local = page.path.removeprefix(folder)
         summary.pages += 1
         summary.placeholders += len(page.placeholders)
-        stub = page.imported_stub or renderings.get(local) == page.fingerprint
+        stub = index.untouched(page) is not None
         if stub:
             summary.stubs.append(local)
         summary.unfinished += stub or bool(page.placeholders)
@@ -72,6 +72,8 @@ def summarise(index: CenterIndex, findings: Sequence[Finding]) -> dict[str, Serv
     for finding in findings:
         if finding.service in summaries:
             summaries[finding.service].findings += 1
+            if finding.subtype is Subtype.service_toml:
+                summaries[finding.service].errors.append(finding)
     return summaries
 
 
@@ -93,6 +95,9 @@ class ServiceStatus:
     last_author: str | None
     completeness: int  # percent
     findings: int
+    # The findings that make the row unreliable (broken or unknown metadata), as check
+    # reports them; a row with errors makes ``docscenter status`` exit 1.
+    errors: list[Finding] = field(default_factory=list)
 
 
 def _completeness(index: CenterIndex, summary: ServiceSummary) -> int:
@@ -128,6 +133,7 @@ def service_rows(index: CenterIndex, summaries: Mapping[str, ServiceSummary],
             last_author=change[1] if change else None,
             completeness=_completeness(index, summary),
             findings=summary.findings,
+            errors=list(summary.errors),
         ))
     return rows
 
@@ -142,6 +148,7 @@ def totals(rows: list[ServiceStatus]) -> dict[str, int]:
         "placeholders": sum(r.placeholders for r in rows),
         "complete_services": sum(1 for r in rows if r.completeness == 100),
         "completeness": round(sum(r.completeness for r in rows) / len(rows)) if rows else 0,
+        "services_with_errors": sum(1 for r in rows if r.errors),
     }
 
 
@@ -162,8 +169,9 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
               "terms", "wiki", "last changed", "owners"]
     table = [header]
     for r in rows:
+        complete = "ERROR" if r.errors else f"{_bar(r.completeness)} {r.completeness:3d}%"
         table.append([printable(cell) for cell in (
-            f"{r.title} ({r.name})", f"{_bar(r.completeness)} {r.completeness:3d}%",
+            f"{r.title} ({r.name})", complete,
             r.lifecycle or "-", str(r.pages), str(r.missing_sections), str(r.stubs),
             str(r.placeholders), str(len(r.terms_used)), str(len(r.wiki_pages)),
             r.last_changed or "-", ", ".join(r.owners) or "-",
@@ -172,6 +180,11 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
     for row in table:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
                      .rstrip())
+    errors = [finding for r in rows for finding in r.errors]
+    if errors:
+        lines += ["", f"{len(errors)} error(s) in the metadata of "
+                  f"{total['services_with_errors']} service(s) (the ERROR rows):"]
+        lines += ["  " + printable(finding_line(finding)) for finding in errors]
     return "\n".join(lines)
 
 

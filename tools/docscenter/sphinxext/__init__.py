@@ -24,7 +24,9 @@ from . import (
     routes,
 )
 from .domain import DocscenterDomain
+from .imported_from import setup_imported_from
 from .navigation import setup_navigation
+from .placeholders import setup_placeholders
 from .resources import ResourcesDirective
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
@@ -79,6 +81,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_stable_config(app)
     setup_toc_parents(app)
     setup_wrapping(app)
+    setup_placeholders(app)
+    setup_imported_from(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

@@ -50,12 +50,14 @@ def _count(value: int, bad: bool = True) -> list[nodes.Node]:
 
 
 def _row(row: ServiceStatus, landing: str, refdoc: str) -> list[list[nodes.Node]]:
-    lifecycle = row.lifecycle or "unknown"
+    # A service whose metadata is broken says so where its lifecycle would be (the build
+    # reports the findings, as docscenter check and status do).
+    lifecycle = "metadata error" if row.errors else row.lifecycle or "unknown"
+    badge = "docscenter-error" if row.errors else f"docscenter-{lifecycle}"
     return [
         [doc_link(landing, row.title, refdoc)],
         completeness_bar(row.completeness),
-        [nodes.inline(lifecycle, lifecycle,
-                      classes=["docscenter-badge", f"docscenter-{lifecycle}"])],
+        [nodes.inline(lifecycle, lifecycle, classes=["docscenter-badge", badge])],
         _text(", ".join(row.owners) or "—"),
         _text(row.pages),
         _count(row.missing_sections),

@@ -20,7 +20,7 @@ from sphinx.environment import BuildEnvironment
 from ..core.findings import Subtype
 from ..core.rules import undefined_term as undefined_term_rule
 from .domain import get_domain
-from .log import warn
+from .log import warn_at
 from .registry import get_registry
 
 
@@ -34,7 +34,8 @@ def undefined_term(app: Sphinx, domain: Domain, node: addnodes.pending_xref) -> 
     if domain is None or domain.name != "std" or node.get("reftype") != "term":
         return None
     target = " ".join(node["reftarget"].split())
-    warn(Subtype.undefined_term, undefined_term_rule.message(target), node)
+    path = app.env.doc2path(node["refdoc"], False).as_posix()
+    warn_at(Subtype.undefined_term, undefined_term_rule.message(target), path, node.line)
     return True
 
 

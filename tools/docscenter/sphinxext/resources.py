@@ -8,7 +8,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..core.findings import Subtype
 from ..core.services import ServiceMeta
-from .log import warn
+from .log import warn_at
 from .registry import get_registry
 
 
@@ -88,8 +88,9 @@ class ResourcesDirective(SphinxDirective):
         registry = get_registry(self.env)
         meta = registry.service_of(self.env.docname)
         if meta is None:
-            warn(Subtype.directive, "docscenter:resources is only meaningful inside a service "
-                 "folder", self.get_location())
+            warn_at(Subtype.directive, "docscenter:resources is only meaningful inside a "
+                    "service folder", self.env.doc2path(self.env.docname, False).as_posix(),
+                    self.lineno)
             return []
         # Re-read this page (and only the pages using the directive) when service.toml changes.
         self.env.note_dependency(str(meta.toml_path))

@@ -12,8 +12,10 @@ Each renderer's HTML is cut down to its article body (:func:`mediawiki_body`,
 Like is compared with like: MediaWiki's edit-section links, table of contents, hidden
 (``display:none``) elements, Cite's back-links and error messages go; so do docscenter's
 page chrome (the page title, heading permalinks "¶", every element with a ``docscenter-*``
-class — service header, page history, glossary notes), footnote labels and back-references,
-and pandoc's footnote back-links.
+class — service header, the line naming the wiki page it was imported from, page history,
+glossary notes; but the boxes and outlines showing ``XXX``/``TODO`` placeholders keep the
+page's own text, only their "To be written" title goes), footnote labels and
+back-references, and pandoc's footnote back-links.
 
 Files: the reference wiki holds no uploaded files, so MediaWiki's link standing for a missing
 image (to the file page or the upload form; a red ``[[:File:…]]`` link stays a link) and a
@@ -135,7 +137,10 @@ def docscenter_body(html: str) -> Tag:
     title = root.find("h1")
     if title is not None:
         title.decompose()
-    _drop(root, "a.headerlink, aside.footnote > span.label, span.backrefs, script, style")
+    _drop(root, "a.headerlink, aside.footnote > span.label, span.backrefs, script, style, "
+                ".docscenter-placeholder > p.admonition-title")
+    for shown in root.select(".docscenter-placeholder, .docscenter-placeholder-mark"):
+        shown.unwrap()  # the page's own text, shown as a placeholder
     for element in root.find_all(class_=re.compile(r"^docscenter-")):
         if not element.decomposed:
             element.decompose()

@@ -46,6 +46,7 @@ class _Task:
     title: str
     text: str
     label: str
+    heading: str  # the title readers see
     service: str
     provenance: Provenance
     path: Path  # where the stub goes in the center
@@ -65,7 +66,8 @@ class _Done:
 def _convert(options: ConvertOptions, task: _Task) -> _Done:
     """In a worker: the whole per-page job, so the parent only collects small results.
     ``options`` hold what every page shares (link targets, wiki URL, templates)."""
-    page = convert_page(task.text, task.title, replace(options, label=task.label))
+    page = convert_page(task.text, task.title,
+                        replace(options, label=task.label, heading=task.heading))
     text = render_stub(task.provenance, prefix_endpoints(page.rst, task.service))
     action = _decide(task.path, text, task.force)
     if action in WRITES and task.staged is not None:
@@ -106,7 +108,8 @@ def prefix_endpoints(text: str, service: str) -> str:
 
 def timed_out_body(page: PlannedPage, text: str, seconds: float) -> str:
     """A stub for a page the converter gave up on: its wikitext, kept verbatim."""
-    lines = [f".. _{page.label}:", "", *rst.heading(rst.escape_line(page.title), "="), "",
+    heading = page.heading or page.title
+    lines = [f".. _{page.label}:", "", *rst.heading(rst.escape_line(heading), "="), "",
              f".. note:: This page took longer than {seconds:g} seconds to convert; its wiki "
              "text is kept below as it was.", "", "::", ""]
     lines += [("   " + line) if line.strip() else "" for line in text.splitlines()]
@@ -204,7 +207,8 @@ def _convert_all(source_pages: SourcePages, report: Report, staging: Path,
         target = None if request.dry_run else staging / f"{len(staged)}.rst"
         if target is not None:
             staged[planned.path] = target
-        return _Task(page.title, page.text, planned.label, planned.service,
+        return _Task(page.title, page.text, planned.label, planned.heading or planned.title,
+                     planned.service,
                      Provenance(planned.title, planned.revision, planned.timestamp,
                                 planned.url), planned.path, target, request.force)
 

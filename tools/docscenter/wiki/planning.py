@@ -17,6 +17,7 @@ from ..errors import UsageError
 from .convert import LITERAL_SPANS, PageRef, next_anchor, normalise_title
 from .manifest import Manifest
 from .naming import page_name
+from .page_titles import page_titles, short_titles
 from .source_types import WikiPage, redirect_target
 
 WIKI_FOLDER = "wiki"
@@ -36,6 +37,7 @@ class PlannedPage:
     timestamp: str | None
     url: str | None
     anchors: frozenset[str] = frozenset()
+    heading: str = ""  # the title readers see (see .page_titles); empty: the wiki title
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,24 @@ def _with_url(page: PlannedPage, base_url: str | None) -> PlannedPage:
     return replace(page, url=base_url.replace("$1", page.title.replace(" ", "_")))
 
 
+def with_headings(planned: Mapping[str, PlannedPage],
+                  center: Center) -> dict[str, PlannedPage]:
+    """Every planned page with the title readers will see: the end of its wiki title, as
+    long as it takes to tell it from its siblings, the other pages of its folder that the
+    same table of contents lists (see :mod:`.page_titles`)."""
+    by_folder: dict[Path, list[PlannedPage]] = {}
+    for page in planned.values():
+        by_folder.setdefault(page.path.parent, []).append(page)
+    headings: dict[Path, str] = {}
+    for folder, pages in by_folder.items():
+        # The folder's index lists its pages: their parent, not a sibling.
+        others = page_titles(folder, [p.path for p in pages], center.source_suffix,
+                             leave_out_index=True)
+        shown = short_titles([p.title for p in pages], others)
+        headings.update((p.path, shown[p.title]) for p in pages)
+    return {key: replace(page, heading=headings[page.path]) for key, page in planned.items()}
+
+
 def plan_import(pages: Iterable[WikiPage], planner: Planner,
                 base_url: Callable[[], str | None]) -> Plan:
     """Plan every page of ``pages``: redirects are followed, not imported; pages no rule takes
@@ -173,6 +193,7 @@ def plan_import(pages: Iterable[WikiPage], planner: Planner,
             planned[normalise_title(page.title)] = plan
     url = base_url()
     planned = {title: _with_url(plan, url) for title, plan in planned.items()}
+    planned = with_headings(planned, planner.center)
     refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
     for source, target in redirects.items():
         resolved = follow_redirects(target, redirects, refs)

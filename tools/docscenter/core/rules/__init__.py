@@ -13,7 +13,7 @@ from enum import Enum
 
 from ..findings import Finding, Subtype
 from ..index import CenterIndex
-from . import glossary, manifest, service_toml, template, toctree, undefined_term
+from . import glossary, manifest, release, service_toml, template, toctree, undefined_term
 
 
 class Stage(Enum):
@@ -22,6 +22,9 @@ class Stage(Enum):
     SERVICES = "services"  # once the services are loaded: every build, even with nothing read
     DOCUMENTS = "documents"  # once every document is read (the consistency check)
     SPHINX = "sphinx"  # where Sphinx meets the problem itself (a reference, a toctree entry)
+    # Once every document is read, on every build, even when no document was read again
+    # (a release build right after an ordinary one must still find what it refuses).
+    EVERY_BUILD = "every_build"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     # own warning (see docscenter.sphinxext.glossary).
     Rule(undefined_term.SUBTYPES, undefined_term.check, Stage.SPHINX),
     Rule(manifest.SUBTYPES, manifest.check, Stage.DOCUMENTS),
+    Rule(release.SUBTYPES, release.check, Stage.EVERY_BUILD),
 )
 
 

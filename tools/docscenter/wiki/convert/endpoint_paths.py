@@ -19,6 +19,14 @@ PLACEHOLDER_NAMES = frozenset(
 _VERSION_NAMES = frozenset({"version", "ver", "api_version", "apiversion"})
 
 
+#: A URL or an absolute path as endpoint lines write them: path characters, and
+#: placeholders in braces, angle or square brackets, parentheses or italics.
+PATH = (
+    r"(?:https?://|/)"
+    r"(?:[A-Za-z0-9\-._~%!$&*+,;=:@/?#]|<[A-Za-z_][\w:-]*>|\{[A-Za-z_][\w-]*\}"
+    r"|\[[A-Za-z_][\w-]*\]|\([A-Za-z_][\w:-]*\)|''[A-Za-z_][\w-]*'')*+"
+)
+
 _SCHEME_HOST = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*")
 _ITALIC_NAME = re.compile(r"'{2,3}([A-Za-z_][\w-]*)'{2,3}")
 # {name}, <name>, <type:name>, [name], (name), $name: a value inside a segment.

@@ -20,7 +20,12 @@ paragraph line or a top-level list item, followed by a URL or an absolute path
 (``:``, ``-``, ``,``, ``(``...) and more text. Lines inside ``<pre>``,
 ``<source>``, ``<syntaxhighlight>``, ``<nowiki>``, comments, templates and
 tables, leading-space code lines, nested list items and lines that continue a
-sentence from the previous line are never endpoint lines.
+sentence from the previous line are never endpoint lines. A line opening with a method
+and a route template may also go on with a verb ("DELETE /1.0/users/{id} removes it").
+
+Calls named inside sentences ("clients call GET /1.0/users/{id}") are found by
+:mod:`.endpoints_prose`; such an endpoint starts with the first line of its paragraph
+(or its top-level list item), which describes it whole.
 
 The description runs to the next endpoint line, the next heading of the same or
 a higher level (any heading for a non-heading endpoint), or a horizontal rule;
@@ -37,7 +42,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .endpoint_fields import CLOSERS, OPENERS, Endpoint, extract_fields
-from .endpoint_paths import PLACEHOLDER_NAMES, normalise_path
+from .endpoint_paths import PATH, PLACEHOLDER_NAMES, normalise_path
+from .endpoints_prose import Mention, calls, describes, trim_path
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH", "HEAD")
 
@@ -46,7 +52,6 @@ _METHOD_NAMES = "|".join(METHODS)
 _ANY_METHOD = re.compile(rf"(?:{_METHOD_NAMES})\b")
 _LINE_BREAK = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 _TRAILING_TAG = re.compile(r"</?\w+>$")
-_ENTITY_END = re.compile(r"&\w+;$")
 _HEADING = re.compile(r"^(={1,6})(.+?)(={1,6})[ \t]*$")
 _RULE = re.compile(r"^-{4,}")
 # Quantifiers over OPENERS and CLOSERS are possessive ("*+"): a run of quotes must not
@@ -54,9 +59,7 @@ _RULE = re.compile(r"^-{4,}")
 _ENDPOINT = re.compile(
     rf"(?:\s|{OPENERS})*+(?P<method>{_METHOD_NAMES})(?![\w-])"
     rf"(?:\s|{OPENERS}|{CLOSERS})*+"
-    r"(?P<path>(?:https?://|/)"
-    r"(?:[A-Za-z0-9\-._~%!$&*+,;=:@/?#]|<[A-Za-z_][\w:-]*>|\{[A-Za-z_][\w-]*\}"
-    r"|\[[A-Za-z_][\w-]*\]|\([A-Za-z_][\w:-]*\)|''[A-Za-z_][\w-]*'')*+)"
+    rf"(?P<path>{PATH})"
 )
 _MARKUP_ONLY = re.compile(rf"(?:[=*#;\s]|{OPENERS})*+")
 _LEADING_CLOSERS = re.compile(rf"(?:\s|{CLOSERS})*+")
@@ -144,7 +147,8 @@ def _continues_sentence(previous: str) -> bool:
     return bool(text) and (text[-1].isalnum() or text[-1] in ",;(-\u2013")
 
 
-def _parse_header(line: str, previous: str) -> _Header | None:
+def _parse_header(line: str, previous: str,
+                  placeholders: frozenset[str] = PLACEHOLDER_NAMES) -> _Header | None:
     text = line.rstrip("\r\n")
     level = _heading_level(text)
     if level:
@@ -158,14 +162,8 @@ def _parse_header(line: str, previous: str) -> _Header | None:
     m = _ENDPOINT.match(content)
     if not m:
         return None
-    path = m.group("path")
-    end = len(path)
     # Sentence punctuation after a path is not part of it ("GET /x."), entities are.
-    while end and path[end - 1] in ".,;:!?" and not (
-        path[end - 1] == ";" and _ENTITY_END.search(path, max(0, end - 12), end)
-    ):
-        end -= 1
-    path = path[:end]
+    path = trim_path(m.group("path"))
     if len(path) < 2 and not path.startswith("/"):
         return None
     after = m.start("path") + len(path)
@@ -174,7 +172,9 @@ def _parse_header(line: str, previous: str) -> _Header | None:
     if rest.strip() and kind != "heading":
         sep = _REST_SEPARATOR.match(rest)
         if not sep:
-            return None  # "GET /x HTTP/1.1", "GET /x returns..."
+            # "DELETE /x/{id} removes it" describes it; "GET /x HTTP/1.1" does not.
+            return _Header(kind, level, m.group("method"), path, rest.strip(), marker) \
+                if describes(rest, path, placeholders) else None
         if not rest.lstrip().startswith("("):
             rest = rest[sep.end():]
         rest = rest[_LEADING_CLOSERS.match(rest).end():]  # type: ignore[union-attr]
@@ -213,7 +213,8 @@ def split(
     lines = wikitext.splitlines(keepends=True)
     line_starts = list(accumulate((len(line) for line in lines[:-1]), initial=0))
     candidates = _candidate_lines(wikitext, line_starts)
-    if not candidates:
+    mentions = calls(wikitext, line_starts)
+    if not candidates and not mentions:
         return [wikitext]
     in_construct = _construct_states(wikitext, line_starts)
     headers: dict[int, _Header] = {}
@@ -223,9 +224,10 @@ def split(
             continue
         # An endpoint line right after another one does not continue its sentence.
         previous = lines[i - 1] if i and (i - 1) not in headers else ""
-        header = _parse_header(line, previous)
+        header = _parse_header(line, previous, placeholders)
         if header:
             headers[i] = header
+    _add_calls(headers, mentions, lines, in_construct)
     if not headers:
         return [wikitext]
 
@@ -251,6 +253,37 @@ def split(
     if start < n:
         result.append("".join(lines[start:]))
     return result
+
+
+def _plain_line(line: str, busy: bool) -> bool:
+    """A line of paragraph text: not in a construct, not code, a heading, a list, a table
+    row or a rule."""
+    return (not busy and bool(line.strip()) and line[:1] not in " \t*#;:{|!"
+            and not _heading_level(line.rstrip("\r\n")) and not _RULE.match(line))
+
+
+def _add_calls(headers: dict[int, _Header], mentions: list[Mention], lines: list[str],
+               in_construct: list[bool]) -> None:
+    """An endpoint for each call named in a sentence (:mod:`.endpoints_prose`), starting at
+    its paragraph's first line (or its top-level list item), which describes it whole."""
+    for mention in mentions:
+        i = mention.line
+        line = lines[i]
+        if in_construct[i]:
+            continue
+        if line[:1] in "*#;" and line[1:2] not in ("*", "#", ":", ";"):
+            start, kind, marker, rest = i, "item", line[0], line[1:].strip()
+        elif _plain_line(line, False):
+            start = i
+            while start and start - 1 not in headers and \
+                    _plain_line(lines[start - 1], in_construct[start - 1]):
+                start -= 1
+            kind, marker, rest = "line", "", lines[start].strip()
+        else:
+            continue  # code, a heading, a nested item, a table row
+        if any(j in headers for j in range(start, i + 1)):
+            continue  # the paragraph already is (or holds) an endpoint
+        headers[start] = _Header(kind, 7, mention.method, mention.raw_path, rest, marker)
 
 
 def _description_end(

@@ -41,7 +41,7 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
     else:
         body = _body(text, code, ctx)
     body = _drop_dangling_refs(body, ctx)
-    page_title = " ".join((ctx.display_title or title).split()) or title
+    page_title = " ".join((ctx.display_title or options.heading or title).split()) or title
     head: list[str] = []
     if ctx.categories:
         cats = ", ".join(rst.escape_inline(c) for c in dict.fromkeys(ctx.categories))
