@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,13 @@ from docscenter.testing.dumps import SITE_BASE, Page, write_dump
 
 REPO = Path(__file__).resolve().parent.parent
 __all__ = ["REPO", "SITE_BASE", "Measured", "Page", "add_service", "corpus", "gzip_bomb",
-           "run_cli", "run_measured", "snapshot", "sphinx_build", "write_dump"]
+           "run_cli", "run_measured", "snapshot", "sphinx_build", "uncoloured", "write_dump"]
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def uncoloured(output: str) -> str:
+    """``output`` without terminal colours (Sphinx colours its messages when CI is set)."""
+    return COLOUR.sub("", output)
 
 
 def corpus(relative: str) -> Path:

@@ -13,11 +13,10 @@ import subprocess
 from pathlib import Path
 
 from docscenter import vcs
-from helpers import add_service, run_cli, sphinx_build
+from helpers import add_service, run_cli, sphinx_build, uncoloured
 
 WARNING = re.compile(r"^(?P<where>.+?): WARNING: (?P<message>.*) \[docscenter\.(?P<subtype>\w+)\]$")
 REPORTED = re.compile(r"^  (?P<where>\S+?): \[(?P<subtype>\w+)\] (?P<message>.*)$")
-COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 Printed = set[tuple[str, str, str]]  # (location as printed, subtype, message)
 
 
@@ -71,7 +70,7 @@ def reported(text: str) -> Printed:
 def build_findings(root: Path) -> Printed:
     _, warnings = sphinx_build(root)
     found = set()
-    for line in COLOUR.sub("", warnings).splitlines():
+    for line in uncoloured(warnings).splitlines():
         match = WARNING.match(line)
         assert match, f"not a docscenter finding: {line}"
         found.add((match["where"], match["subtype"], match["message"]))

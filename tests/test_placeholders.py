@@ -16,7 +16,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from docscenter import vcs
-from helpers import add_service, run_cli, sphinx_build
+from helpers import add_service, run_cli, sphinx_build, uncoloured
 
 WARNING = re.compile(r"^(?P<where>\S+): WARNING: .* \[docscenter\.(?P<subtype>\w+)\]$")
 REPORTED = re.compile(r"^  (?P<where>\S+): \[(?P<subtype>\w+)\] ")
@@ -96,7 +96,7 @@ def test_placeholders_are_shown_in_to_be_written_boxes(center: Path) -> None:
 
 
 def findings_of_build(output: str) -> set[tuple[str, str]]:
-    return {(m["where"], m["subtype"]) for line in output.splitlines()
+    return {(m["where"], m["subtype"]) for line in uncoloured(output).splitlines()
             if (m := WARNING.match(line))}
 
 
