@@ -88,6 +88,7 @@ STORAGE_PAGES = [
     Page("Storage errors", "Intro.\n\n== Error codes ==\n* 404 not found\n* 409 conflict\n"),
     Page("Old errors", "#REDIRECT [[Storage errors]]"),
     Page("Tricks", HOSTILE_TEXT),
+    Page("Quoting", "It's ''not'' \"smart\": run --force... or alert(\"x\").\n"),
     *(Page(title, f"Page called ''{title}''.") for title in HOSTILE_TITLES),
 ]
 
@@ -122,6 +123,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
     reports["slow"] = import_json(root, slow, "--service", "auth", "--wiki-url",
                                   f"{OPTION_URL}$1", env={"DOCSCENTER_PAGE_TIMEOUT": "0.5"})
 
+    # A writer's edits, one to an imported stub and one to a page of the center's own.
+    for page, added in (("wiki/quoting", "A writer's \"addition\"."),
+                        ("history", "The team's \"history\".")):
+        path = root / "services" / "storage" / f"{page}.rst"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{added}\n", encoding="utf-8")
     result = run_cli("-C", root, "build", "-j", "2", check=None)
     reports["build"] = {"returncode": result.returncode, "stderr": result.stderr}
     yield root, reports
@@ -241,11 +247,20 @@ def test_hostile_content_stays_visible_text(built) -> None:
     page = html(root, "services/storage/wiki/tricks")
     text = visible_text(page)
     assert ".. raw:: html" in text and ".. include:: /etc/passwd" in text
-    assert re.search(r"<script>alert\(.tag.\)</script> and bold", text)  # smart quotes
+    assert '<script>alert("tag")</script> and bold' in text  # the wiki's own quotes
     assert re.search(r'<script>alert\("raw"\)</script>', text)
     assert "root:" not in text  # /etc/passwd was not included
     assert "alert(" not in "".join(re.findall(r"<script[^>]*>[\s\S]*?</script>", page))
     assert not re.search(r"<[^>]*onclick", page)  # no live attribute from content
+
+
+def test_imported_pages_keep_the_wikis_quotes_dashes_and_ellipses(built) -> None:
+    root, _reports = built
+    text = visible_text(html(root, "services/storage/wiki/quoting"))
+    assert 'It\'s not "smart": run --force... or alert("x").' in text
+    # An edited stub still shows the wiki's quotes; the center's own pages keep Sphinx's.
+    assert 'A writer\'s "addition".' in text
+    assert "The team’s “history”." in visible_text(html(root, "services/storage/history"))
 
 
 # -- re-import: nothing lost -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from . import (
     routes,
 )
 from .domain import DocscenterDomain
+from .imported import setup_imported
 from .navigation import setup_navigation
 from .resources import ResourcesDirective
 from .sidebar import setup_sidebar
@@ -79,6 +80,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_stable_config(app)
     setup_toc_parents(app)
     setup_wrapping(app)
+    setup_imported(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,
