@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from mwparserfromhell.nodes import Node, Tag
+from mwparserfromhell.nodes import Comment, Node, Tag
 
 from ... import rst
 from ...rst import Block, join_blocks
 from .context import Context
 from .inline import BOLD, NO_STYLE, emit_lines
-from .wikinodes import LIST_TAGS, children, plain_text, tag_name
+from .wikinodes import LIST_TAGS, children, is_blank, plain_text, tag_name
 
 Item = tuple[str, list[Node]]  # (list prefix such as "*#", the line's content)
 
@@ -58,14 +58,28 @@ def list_blocks(group: list[Item], ctx: Context, depth: int = 0,
 
 
 def html_list(tag: Tag, ctx: Context) -> list[Block]:
-    """``<ul>``, ``<ol>``: a bullet or enumerated list of their ``<li>``."""
+    """``<ul>``, ``<ol>``: a bullet or enumerated list of their ``<li>``. What stands between
+    the items (a ``<ul>`` nested straight in a ``<ul>``, stray text) is shown where it is, as
+    MediaWiki does: under the item before it, or before the list."""
     marker = "#." if tag_name(tag) == "ol" else "*"
-    rendered = [
-        join_blocks(ctx.blocks(n.contents.nodes), False)
-        for n in children(tag)
-        if isinstance(n, Tag) and tag_name(n) == "li"
-    ]
-    return [("list", _list_lines(marker, rendered))] if rendered else []
+    before: list[Block] = []
+    entries: list[list[Block]] = []
+    stray: list[Node] = []
+
+    def flush_stray() -> None:
+        if stray and not is_blank(stray):
+            (entries[-1] if entries else before).extend(ctx.blocks(list(stray)))
+        stray.clear()
+
+    for node in children(tag):
+        if isinstance(node, Tag) and tag_name(node) == "li":
+            flush_stray()
+            entries.append(ctx.blocks(node.contents.nodes))
+        elif not isinstance(node, Comment):
+            stray.append(node)
+    flush_stray()
+    rendered = [join_blocks(blocks, False) for blocks in entries]
+    return before + ([("list", _list_lines(marker, rendered))] if rendered else [])
 
 
 def _kind(ch: str) -> str:
