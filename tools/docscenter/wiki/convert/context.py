@@ -99,6 +99,9 @@ class Context:
         self.templates = {template_key(k): v for k, v in options.templates.items()}
         self.interwiki = {k.lower(): v for k, v in options.interwiki.items()}
         self.writing_footnotes = False  # a <references/> inside a footnote adds nothing
+        # True while a block handler runs on the page's own level (see walker): a container
+        # there (a <div>) may open sections.
+        self.top_level = False
 
     @property
     def in_glossary(self) -> bool:
