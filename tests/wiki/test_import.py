@@ -89,6 +89,7 @@ STORAGE_PAGES = [
     Page("Old errors", "#REDIRECT [[Storage errors]]"),
     Page("Tricks", HOSTILE_TEXT),
     Page("Quoting", "It's ''not'' \"smart\": run --force... or alert(\"x\").\n"),
+    Page("Ragged", "{|\n! A !! B !! C\n|-\n| one\n|-\n| || two ||\n|}\n"),
     *(Page(title, f"Page called ''{title}''.") for title in HOSTILE_TITLES),
 ]
 
@@ -261,6 +262,13 @@ def test_imported_pages_keep_the_wikis_quotes_dashes_and_ellipses(built) -> None
     # An edited stub still shows the wiki's quotes; the center's own pages keep Sphinx's.
     assert 'A writer\'s "addition".' in text
     assert "The team’s “history”." in visible_text(html(root, "services/storage/history"))
+
+
+def test_table_rows_keep_their_own_cells(built) -> None:
+    root, _reports = built
+    page = html(root, "services/storage/wiki/ragged")
+    rows = re.findall(r"<tr[^>]*>([\s\S]*?)</tr>", page)
+    assert [len(re.findall(r"<t[hd]\b", row)) for row in rows] == [3, 1, 3]
 
 
 # -- re-import: nothing lost -------------------------------------------------------------------
