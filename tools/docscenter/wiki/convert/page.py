@@ -22,7 +22,7 @@ from .handlers import HANDLERS
 from .inline import inline_rst
 from .parsing import parse, preclean
 from .references import footnotes
-from .wiki_tables import lift_tables
+from .wiki_tables import close_tables, lift_tables
 from .wikinodes import plain_text
 
 
@@ -71,7 +71,7 @@ def convert_fragment(wikitext: str, options: ConvertOptions) -> str:
 
 def _start(wikitext: str, title: str, options: ConvertOptions) -> tuple[Context, Wikicode, str]:
     """The context of a new conversion, the parsed page and its cleaned text."""
-    text = preclean(wikitext)
+    text = close_tables(preclean(wikitext))
     lifted: list[SplitTable] = []
     if options.table_fast_path:
         text, lifted = lift_tables(text)

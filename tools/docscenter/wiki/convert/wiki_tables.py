@@ -125,16 +125,51 @@ _RISKY = re.compile(r"\{\{|\{\||<(?:ref|nowiki|pre|source|syntaxhighlight|math|g
                     r"|\[\[[^\]]*\|\||<[A-Za-z/!][^>\n]*$", re.I | re.M)
 
 
+def _literal_lines(text: str) -> set[int]:
+    """Numbers of the lines inside <pre>, <nowiki>, <source>... or comments: text, never
+    table markup."""
+    protected: set[int] = set()
+    for match in LITERAL_SPANS.finditer(text):
+        first = text.count("\n", 0, match.start())
+        protected.update(range(first, first + match.group().count("\n") + 1))
+    return protected
+
+
+_OPEN = re.compile(r"^[ \t]*(:*)[ \t]*\{\|")
+_CLOSE = re.compile(r"^[ \t]*\|\}")
+
+
+def close_tables(text: str) -> str:
+    """Tables as MediaWiki reads them: one opened after indentation (``:{|``) is an indented
+    table (a block quote around it here), and one left open is closed at the end of the page."""
+    if "{|" not in text:
+        return text
+    lines = text.split("\n")
+    protected = _literal_lines(text)
+    open_tables: list[int] = []  # the indentation depth of each table still open
+    for i, line in enumerate(lines):
+        if i in protected:
+            continue
+        opened = _OPEN.match(line)
+        if opened:
+            depth = len(opened[1])
+            open_tables.append(depth)
+            if depth:
+                lines[i] = "<blockquote>" * depth + "\n" + line[opened.end(1):].lstrip()
+        elif open_tables and _CLOSE.match(line):
+            depth = open_tables.pop()
+            if depth:
+                lines[i] += "\n" + "</blockquote>" * depth
+    closing = "".join("\n|}" + "\n</blockquote>" * depth for depth in reversed(open_tables))
+    return "\n".join(lines) + closing
+
+
 def lift_tables(text: str) -> tuple[str, list[SplitTable]]:
     """Replace simple top-level tables by placeholder lines; return the text and the tables."""
     if "{|" not in text:
         return text, []
     lines = text.split("\n")
-    # Lines inside <pre>, <nowiki>, <source>... or comments are text, never tables.
-    protected: set[int] = set()
-    for match in LITERAL_SPANS.finditer(text):
-        first = text.count("\n", 0, match.start())
-        protected.update(range(first, first + match.group().count("\n") + 1))
+    protected = _literal_lines(text)
     out: list[str] = []
     tables: list[SplitTable] = []
     i = 0
