@@ -92,8 +92,9 @@ def external_link(node: ExternalLink, ctx: Context, styles: Styles,
     if url.startswith("//"):
         url = "https:" + url
     if node.brackets and not text:
-        # [http://x] shows as a numbered link in MediaWiki; the URL is clearer here.
-        text = url
+        # [http://x] shows as a link numbered on the page: [1], [2]... as on the wiki.
+        ctx.link_numbers += 1
+        text = f"[{ctx.link_numbers}]"
     return [("a", rst.anonymous_link(text, url), styles)]
 
 
