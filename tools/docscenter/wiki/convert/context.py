@@ -22,7 +22,7 @@ from ...rst import Block
 from ..options import ConvertOptions, TemplateRule
 from ..titles import template_key
 from .inline import NO_STYLE, Styles, Token, paragraph
-from .wikinodes import plain_text, tag_name
+from .wikinodes import plain_text, tag_name, template_name
 
 # A simple table taken out of the text before parsing (see wiki_tables.lift_tables):
 # (caption, rows of (is header, raw cell wikitext)).
@@ -160,7 +160,7 @@ class Context:
 
     def template_rule(self, node: Template) -> tuple[str, TemplateRule | None]:
         """The template's key ("Note box") and the rule it maps to, if any."""
-        key = template_key(str(node.name))
+        key = template_key(template_name(node))
         return key, self.templates.get(key)
 
     def plain(self, nodes: Iterable[Node]) -> str:

@@ -134,6 +134,7 @@ HANDLERS = Handlers(
         (["#ifeq"], parser_functions.if_equal),
         (["#switch"], parser_functions.switch),
         (["urlencode"], parser_functions.url_encode),
+        (["anchorencode"], parser_functions.anchor_encode),
         (["fullurl", "localurl", "canonicalurl", "fullurle", "localurle"],
          parser_functions.full_url),
         (["lc"], parser_functions.lower),

@@ -15,11 +15,12 @@ from ... import rst
 from ...rst import Block, join_blocks
 from ..options import ConvertedPage, ConvertOptions
 from ..titles import next_anchor, normalise_title
-from .context import Context, SplitTable
+from .context import Context
 from .endpoint_fields import Endpoint, render
 from .endpoints import split
 from .handlers import HANDLERS
 from .inline import inline_rst
+from .parser_functions import expand_text
 from .parsing import parse, preclean
 from .references import footnotes
 from .wiki_tables import close_tables, lift_tables
@@ -71,12 +72,13 @@ def convert_fragment(wikitext: str, options: ConvertOptions) -> str:
 
 def _start(wikitext: str, title: str, options: ConvertOptions) -> tuple[Context, Wikicode, str]:
     """The context of a new conversion, the parsed page and its cleaned text."""
-    text = close_tables(preclean(wikitext))
-    lifted: list[SplitTable] = []
+    ctx = Context(options, title, frozenset(), HANDLERS)
+    text = close_tables(expand_text(preclean(wikitext), ctx))
     if options.table_fast_path:
-        text, lifted = lift_tables(text)
+        text, ctx.lifted = lift_tables(text)
     code = parse(text)
-    return Context(options, title, _anchors_of(code), HANDLERS, lifted), code, text
+    ctx.anchors = _anchors_of(code)
+    return ctx, code, text
 
 
 def _anchors_of(code: Wikicode) -> frozenset[str]:

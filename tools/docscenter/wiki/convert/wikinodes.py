@@ -57,6 +57,11 @@ def tag_name(tag: Tag) -> str:
     return str(tag.tag).strip().lower()
 
 
+def template_name(node: Template) -> str:
+    """A template's name as written, comments left out ("Note<!-- box -->" is "Note")."""
+    return "".join(str(n) for n in node.name.nodes if not isinstance(n, Comment)).strip()
+
+
 def split_nodes(nodes: Iterable[Node], separator: str) -> list[list[Node]]:
     """Split a node list at ``separator`` in its text nodes (other nodes stay whole)."""
     parts: list[list[Node]] = [[]]
@@ -179,7 +184,7 @@ def _template_plain(node: Template, templates: Mapping[str, TemplateRule] | None
                     unknown: Counter[str] | None) -> str:
     if templates is None:
         return str(node)
-    key = template_key(str(node.name))
+    key = template_key(template_name(node))
     rule = templates.get(key)
     if rule is None:
         if unknown is not None:
