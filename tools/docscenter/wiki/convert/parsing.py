@@ -27,11 +27,23 @@ _BALANCED = ("b", "i", "u", "s", "strong", "em", "small", "big", "font", "span",
 _BALANCED_TAG = re.compile(rf"<(/?)({'|'.join(_BALANCED)})(?:\s[^<>]*?)?\s*(/?)>", re.I)
 
 
+# An opening tag with <nowiki>...</nowiki> in its attributes: the attribute holds the text.
+_ATTRIBUTE_NOWIKI = re.compile(
+    r"<[A-Za-z][\w-]*\s(?:[^<>]|<nowiki>[^<>]*</nowiki>)*?<nowiki>[^<>]*</nowiki>"
+    r"(?:[^<>]|<nowiki>[^<>]*</nowiki>)*>", re.I)
+
+
+def _attribute_text(match: re.Match[str]) -> str:
+    return re.sub(r"</?nowiki>", "", match.group(), flags=re.I)
+
+
 def preclean(text: str) -> str:
     """Remove what mwparserfromhell parses slowly or wrongly and MediaWiki treats as noise."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # Python (and so docutils) also splits lines at these; MediaWiki does not.
     text = _LINE_SEPARATORS.sub(" ", text)
+    if "<nowiki" in text.lower():
+        text = _ATTRIBUTE_NOWIKI.sub(_attribute_text, text)
     parts = _PROTECTED.split(text)
     # re.split with two groups yields: text, whole-match, tag-name, text, ...
     plain = [parts[i] for i in range(0, len(parts), 3)]
@@ -64,7 +76,10 @@ _KEPT_ATTRIBUTE = re.compile(r"\b(colspan|rowspan)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\
 
 def _keep_attributes(match: re.Match[str]) -> str:
     kept = " ".join(m.group(0) for m in _KEPT_ATTRIBUTE.finditer(match.group(2)))
-    return f"<{match.group(1)}{' ' + kept if kept else ''}{match.group(3)}>"
+    # A literal span (<math>, <pre>...) inside a dropped attribute stands for one taken out
+    # of the text: its place mark stays, after the tag, so every span goes back to its place.
+    places = "\x00" * match.group(2).count("\x00")
+    return f"<{match.group(1)}{' ' + kept if kept else ''}{match.group(3)}>{places}"
 
 
 def parse(text: str) -> Wikicode:
