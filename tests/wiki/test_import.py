@@ -89,6 +89,8 @@ STORAGE_PAGES = [
     Page("Old errors", "#REDIRECT [[Storage errors]]"),
     Page("Tricks", HOSTILE_TEXT),
     Page("Quoting", "It's ''not'' \"smart\": run --force... or alert(\"x\").\n"),
+    Page("Listing", "{{:Storage errors}}\n\nAll pages: {{Special:PrefixIndex/Storage}}\n\n"
+         "{{:Old errors}} {{:Never imported}}\n"),
     Page("Ragged", "{|\n! A !! B !! C\n|-\n| one\n|-\n| || two ||\n|}\n"),
     *(Page(title, f"Page called ''{title}''.") for title in HOSTILE_TITLES),
 ]
@@ -262,6 +264,16 @@ def test_imported_pages_keep_the_wikis_quotes_dashes_and_ellipses(built) -> None
     # An edited stub still shows the wiki's quotes; the center's own pages keep Sphinx's.
     assert 'A writer\'s "addition".' in text
     assert "The team’s “history”." in visible_text(html(root, "services/storage/history"))
+
+
+def test_pages_of_the_import_are_transcluded_and_listed(built) -> None:
+    root, reports = built
+    text = visible_text(html(root, "services/storage/wiki/listing"))
+    # {{:Storage errors}}, and {{:Old errors}} through its redirect; the missing page stays.
+    assert text.count("404 not found") == 2 and "{{:Never imported}}" in text
+    stub = (root / "services/storage/wiki/listing.rst").read_text(encoding="utf-8")
+    assert ":doc:`Storage API </services/storage/wiki/storage-api>`" in stub
+    assert ":doc:`Storage errors </services/storage/wiki/storage-errors>`" in stub
 
 
 def test_table_rows_keep_their_own_cells(built) -> None:

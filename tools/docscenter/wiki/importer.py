@@ -32,6 +32,7 @@ from .report import WRITES, PageResult, Report, commit_message
 from .source_pages import SourcePages, source_session
 from .source_types import WikiPage
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
+from .transclusions import TransclusionScan, transcluded_texts
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
 TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow machines, tests)
@@ -168,7 +169,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     session = source_session(manifest, request.wiki_url, request.redirect_hosts)
     source_pages = SourcePages(_sources(center, manifest, request.sources), manifest,
                                request.pages, request.prefix, session)
-    plan = plan_import(source_pages, Planner(center, manifest, request.service),
+    scan = TransclusionScan()
+    plan = plan_import(scan.watch(source_pages), Planner(center, manifest, request.service),
                        lambda: request.wiki_url or manifest.wiki_url or source_pages.article_path)
     report = Report(plan, dry_run=request.dry_run, skipped=session.skipped)
     timeout = page_timeout()
@@ -178,7 +180,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     spellings = glossary_spellings(center.root / center.glossary_path) \
         if request.glossary else None
     shared = ConvertOptions(label="", pages=dict(plan.refs), wiki_url=plan.base_url,
-                            templates=dict(manifest.templates), glossary_terms=spellings)
+                            templates=dict(manifest.templates), glossary_terms=spellings,
+                            transclusions=transcluded_texts(source_pages, scan, plan.redirects))
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
         staged = _convert_all(source_pages, report, staging, request, shared, timeout,

@@ -33,6 +33,7 @@ from . import (
     parser_functions,
     references,
     templates,
+    transclusion,
     walker,
     wiki_tables,
 )
@@ -137,6 +138,7 @@ HANDLERS = Handlers(
         (["anchorencode"], parser_functions.anchor_encode),
         (["fullurl", "localurl", "canonicalurl", "fullurle", "localurle"],
          parser_functions.full_url),
+        (["special"], transclusion.special_page),
         (["lc"], parser_functions.lower),
         (["uc"], parser_functions.upper),
         (["lcfirst"], parser_functions.lower_first),

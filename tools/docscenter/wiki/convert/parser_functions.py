@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote_plus
 
 from mwparserfromhell.nodes import Node, Template
 
 from ..titles import normalise_title, upper_first, wiki_url
+from . import transclusion
 from .context import Context
 from .parsing import LITERAL_SPANS, parse
 from .wikinodes import plain_text, template_name
@@ -26,38 +27,40 @@ _PASSES = 8  # calls nested deeper than this stay for the node pass
 
 def expand_text(text: str, ctx: Context) -> str:
     """Evaluate, in the page's text before it is parsed, the parser functions and variables
-    this converter knows, innermost first, as MediaWiki expands them before it reads links
-    and tables: ``[{{fullurl:Page|q={{urlencode:x y}}}} label]`` becomes an external link,
-    and ``{{!}}`` outside any call is the ``|`` of table markup. Literal text (``<nowiki>``,
-    ``<pre>``, comments...) is left alone."""
-    if "{{" not in text:
-        return text
-    out: list[str] = []
-    start = 0
-    for literal in LITERAL_SPANS.finditer(text):
-        out += [_expand_chunk(text[start:literal.start()], ctx), literal.group()]
-        start = literal.end()
-    out.append(_expand_chunk(text[start:], ctx))
-    return "".join(out)
-
-
-def _expand_chunk(chunk: str, ctx: Context) -> str:
-    if "{{" not in chunk:
-        return chunk
+    this converter knows and the pages of the import it transcludes, innermost first, as
+    MediaWiki expands them before it reads links and tables:
+    ``[{{fullurl:Page|q={{urlencode:x y}}}} label]`` becomes an external link, and ``{{!}}``
+    outside any call is the ``|`` of table markup. Literal text (``<nowiki>``, ``<pre>``,
+    comments...) is left alone."""
 
     def call(match: re.Match[str]) -> str:
         if match[1].strip() in ("!", "="):
             return match[0]  # see _top_level_pipes; "{{=}}" stays for the node pass
         name, params = _call_parts(match[1])
-        result = evaluate_call(name, params, ctx)
+        # Pages are transcluded in the text only: each pass goes one level deeper, so a
+        # page transcluding itself stops after _PASSES levels.
+        result = evaluate_call(name, params, ctx, transclude=True)
         return match[0] if result is None else result
 
     for _ in range(_PASSES):
-        expanded = _INNERMOST.sub(call, chunk)
-        if expanded == chunk:
+        if "{{" not in text:
+            return text
+        expanded = _outside_literals(text, lambda chunk: _INNERMOST.sub(call, chunk))
+        if expanded == text:
             break
-        chunk = expanded
-    return _top_level_pipes(chunk) if "{{!}}" in chunk else chunk
+        text = expanded
+    return _outside_literals(text, _top_level_pipes) if "{{!}}" in text else text
+
+
+def _outside_literals(text: str, change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` applied to every part outside literal spans."""
+    out: list[str] = []
+    start = 0
+    for literal in LITERAL_SPANS.finditer(text):
+        out += [change(text[start:literal.start()]), literal.group()]
+        start = literal.end()
+    out.append(change(text[start:]))
+    return "".join(out)
 
 
 def _top_level_pipes(chunk: str) -> str:
@@ -97,16 +100,21 @@ def evaluate(node: Template, ctx: Context) -> str | None:
     return evaluate_call(template_name(node), [str(p).strip() for p in node.params], ctx)
 
 
-def evaluate_call(name: str, params: list[str], ctx: Context) -> str | None:
-    """The wikitext ``{{name|params...}}`` yields as a parser function or variable, or None
-    when it is none this converter knows or depends on template parameters."""
+def evaluate_call(name: str, params: list[str], ctx: Context,
+                  transclude: bool = False) -> str | None:
+    """The wikitext ``{{name|params...}}`` yields as a parser function or variable (or, with
+    ``transclude``, as another page of the import), or None when it is none this converter
+    knows or depends on template parameters."""
     head, colon, arg = name.partition(":")
     if not colon:
         variable = ctx.handlers.variables.get(name.upper())
         return variable(ctx) if variable is not None and not params else None
     function = ctx.handlers.parser_functions.get(head.strip().lower())
     if function is None:
-        return None
+        # "{{:Page}}", "{{Namespace:Page}}": another page of the import, shown here.
+        if not transclude or _has_arguments(name):
+            return None
+        return transclusion.page(name, params, ctx)
     if _has_arguments(arg) or any(_has_arguments(p) for p in params[:1]):
         return None  # depends on template parameters we do not have: keep it visible
     return function(arg.strip(), params, ctx)
