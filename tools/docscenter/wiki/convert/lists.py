@@ -120,13 +120,14 @@ def _list_lines(marker: str, rendered: list[list[str]]) -> list[str]:
 
 # -- definition lists and indentation -------------------------------------------------------------
 
-# A definition list entry: the term's nodes (None: plain indentation) and the blocks under it.
-_Entry = tuple[list[Node] | None, list[Block]]
+# A definition list entry: the term's nodes (None: plain indentation), the blocks under it,
+# and whether it starts a list of its own.
+_Entry = tuple[list[Node] | None, list[Block], bool]
 
 
 def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> list[Block]:
     blocks: list[Block] = []
-    for term, body in _dl_entries(group, depth, ctx):
+    for term, body, restart in _dl_entries(group, depth, ctx):
         inner = join_blocks(body, False)
         if term is None:
             if in_item:
@@ -140,8 +141,11 @@ def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> li
             blocks.append(("para", [" ".join(line for line in bold if line)]))
             continue
         item = [_glossary_term(term, inner, ctx)] + rst.indent(inner, 3)
-        if blocks and blocks[-1][0] == "dl":
+        if blocks and blocks[-1][0] == "dl" and not restart:
             blocks[-1][1].extend([""] + item)
+        elif blocks and blocks[-1][0] == "dl":
+            # An empty comment keeps docutils from joining the two lists.
+            blocks.append(("dl", ["..", ""] + item))
         else:
             blocks.append(("dl", item))
     return blocks
@@ -151,24 +155,27 @@ def _dl_entries(group: list[Item], depth: int, ctx: Context) -> list[_Entry]:
     entries: list[_Entry] = []
     deeper: list[Item] = []
 
-    def flush_deeper() -> None:
-        if deeper:
-            if not entries:
-                entries.append((None, []))
-            entries[-1][1].extend(list_blocks(list(deeper), ctx, depth + 1, in_item=False))
-            deeper.clear()
+    def flush_deeper() -> bool:
+        if not deeper:
+            return False
+        if not entries:
+            entries.append((None, [], False))
+        entries[-1][1].extend(list_blocks(list(deeper), ctx, depth + 1, in_item=False))
+        deeper.clear()
+        return True
 
     for markers, nodes in group:
         if len(markers) > depth + 1:
             deeper.append((markers, nodes))
             continue
-        flush_deeper()
+        # A term right after deeper items starts a new list on the wiki.
+        after_deeper = flush_deeper()
         if markers[depth] == ";" and plain_text(nodes).strip():
-            entries.append((nodes, []))
+            entries.append((nodes, [], after_deeper))
         elif entries and (entries[-1][0] is not None or markers[depth] == ":"):
             entries[-1][1].extend(ctx.line_blocks(nodes))
         else:
-            entries.append((None, ctx.line_blocks(nodes)))
+            entries.append((None, ctx.line_blocks(nodes), False))
     flush_deeper()
     return entries
 
