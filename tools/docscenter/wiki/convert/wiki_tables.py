@@ -62,11 +62,15 @@ class _TableReader:
     def _cell_outside_row(self, child: Tag) -> None:
         contents = child.contents.nodes
         first = contents[0] if contents else None
-        if (child.wiki_markup == "|" and isinstance(first, Text)
-                and first.value.startswith("+") and self.caption is None and not self.rows):
-            # mwparserfromhell reads "|+ caption" as a cell starting with "+".
-            self.caption = [Text(first.value[1:])] + list(contents[1:])
-            return
+        if child.wiki_markup == "|" and self.caption is None and not self.rows:
+            # mwparserfromhell reads "|+ caption" as a cell starting with "+", and
+            # "|+ style=x | caption" as a cell whose first attribute is "+".
+            if isinstance(first, Text) and first.value.startswith("+"):
+                self.caption = [Text(first.value[1:])] + list(contents[1:])
+                return
+            if child.attributes and str(child.attributes[0].name).strip() == "+":
+                self.caption = list(contents)
+                return
         if not self.rows:
             self.rows.append([])
         self.rows[-1].append(_cell(child, self.ctx))
@@ -208,7 +212,7 @@ def _split_table(body: list[str]) -> SplitTable | None:
         elif stripped.startswith("|+"):
             if caption is not None or rows:
                 return None
-            caption = stripped[2:].strip()
+            caption = _caption_text(stripped[2:])
         elif stripped.startswith(("|", "!")):
             header = stripped[0] == "!"
             if header and "||" in stripped and "!!" in stripped:
@@ -223,6 +227,14 @@ def _split_table(body: list[str]) -> SplitTable | None:
         elif line.strip():
             return None  # text between rows: leave it to the parser
     return caption, [[(header, "\n".join(lines)) for header, lines in row] for row in rows]
+
+
+_CAPTION_ATTRIBUTES = re.compile(r"^[^|\[\]{}<>]*=[^|\[\]{}<>]*\|(?!\|)")
+
+
+def _caption_text(raw: str) -> str:
+    """A caption's text: "style=x | text" has attributes before its one "|"."""
+    return _CAPTION_ATTRIBUTES.sub("", raw, count=1).strip()
 
 
 def placeholder(line: list[Node]) -> int | None:
