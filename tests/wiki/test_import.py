@@ -148,6 +148,7 @@ def test_dump_import_writes_stubs_index_toctree_and_metadata(built) -> None:
     service = root / "services" / "storage"
     assert report["counts"]["new"] == len(STORAGE_PAGES) - 1
     assert report["counts"]["redirects"] == 1
+    assert report["lossy"] == [] and by_title(report)["Storage API"]["text_kept"] == 1.0
     stub = service / "wiki" / "storage-api.rst"
     header = stub.read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert header.splitlines()[:5] == [

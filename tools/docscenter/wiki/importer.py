@@ -61,6 +61,7 @@ class _Done:
     action: str
     unknown_templates: dict[str, int]
     glossary: list[tuple[str, str]]
+    text_kept: float = 1.0
 
 
 def _convert(options: ConvertOptions, task: _Task) -> _Done:
@@ -71,7 +72,7 @@ def _convert(options: ConvertOptions, task: _Task) -> _Done:
     action = _decide(task.path, text, task.force)
     if action in WRITES and task.staged is not None:
         task.staged.write_text(text, encoding="utf-8", newline="\n")
-    return _Done(action, dict(page.unknown_templates), page.glossary)
+    return _Done(action, dict(page.unknown_templates), page.glossary, page.text_kept)
 
 
 T = TypeVar("T")
@@ -243,7 +244,7 @@ def _result(report: Report, planned: PlannedPage, task: _Task, result: object) -
     assert isinstance(result, _Done)
     report.unknown_templates.update(result.unknown_templates)
     report.glossary_terms.extend(result.glossary)
-    return PageResult(result.action, result.unknown_templates)
+    return PageResult(result.action, result.unknown_templates, result.text_kept)
 
 
 def _install(center: Center, request: ImportRequest, report: Report, staged: dict[Path, Path],

@@ -102,3 +102,9 @@ class ConvertedPage:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The share of the words of the wikitext's visible text the reST kept (an estimate, see
+    # convert.coverage): below LOSSY the import reports the page.
+    text_kept: float = 1.0
+
+
+LOSSY = 0.9

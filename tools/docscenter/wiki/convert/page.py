@@ -16,6 +16,7 @@ from ...rst import Block, join_blocks
 from ..options import ConvertedPage, ConvertOptions
 from ..titles import next_anchor, normalise_title
 from .context import Context
+from .coverage import share_kept, visible_words
 from .endpoint_fields import Endpoint, render
 from .endpoints import split
 from .handlers import HANDLERS
@@ -36,11 +37,14 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
     """Convert a whole wiki page into a reST document (label, title, body)."""
     ctx, code, text = _start(wikitext, title, options)
     redirect = _redirect_target(text)
+    kept = 1.0
     if redirect is not None:
         body = _redirect_body(redirect, code, ctx)
         redirect = normalise_title(redirect[2:-2].split("|")[0].split("#")[0])
     else:
+        words = visible_words(code, ctx.lifted, ctx.templates)
         body = _body(text, code, ctx)
+        kept = share_kept(words, "\n".join(body))
     body = _drop_dangling_refs(body, ctx)
     page_title = " ".join((ctx.display_title or title).split()) or title
     head: list[str] = []
@@ -59,6 +63,7 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
         glossary=ctx.glossary,
         images=list(dict.fromkeys(ctx.images)),
         warnings=ctx.warnings,
+        text_kept=kept,
     )
 
 
