@@ -83,17 +83,22 @@ def _count_words(nodes: list[Node], templates: Mapping[str, TemplateRule],
         run = []
         if isinstance(node, Heading):
             _count_words(node.title.nodes, templates, words)
-        elif isinstance(node, Tag):
-            if tag_name(node) != "gallery":  # file names and options, not text
-                _count_words(node.contents.nodes, templates, words)
-        elif template_key(template_name(node)) in templates:
-            words.update(_words(plain_text([node], templates)))
-        else:
-            # An unknown template is shown with its name and the parameters that have a
-            # value (an empty one shows nothing).
-            words.update(_words(template_name(node)))
-            for param in node.params:
-                if str(param.value).strip():
-                    words.update(_words(str(param.name)) if param.showkey else [])
-                    _count_words(param.value.nodes, templates, words)
+        elif isinstance(node, Template):
+            _template_words(node, templates, words)
+        elif isinstance(node, Tag) and tag_name(node) != "gallery":  # a gallery: file names
+            _count_words(node.contents.nodes, templates, words)
     words.update(_words(plain_text(run)))
+
+
+def _template_words(node: Template, templates: Mapping[str, TemplateRule],
+                    words: Counter[str]) -> None:
+    """A known template shows its text; an unknown one its name and the parameters that
+    have a value (an empty one shows nothing)."""
+    if template_key(template_name(node)) in templates:
+        words.update(_words(plain_text([node], templates)))
+        return
+    words.update(_words(template_name(node)))
+    for param in node.params:
+        if str(param.value).strip():
+            words.update(_words(str(param.name)) if param.showkey else [])
+            _count_words(param.value.nodes, templates, words)
