@@ -57,6 +57,7 @@ def preclean(text: str) -> str:
         if count:
             # Unbalanced inline tags make parsing quadratic; their text is what matters.
             joined = re.sub(rf"</?{name}(?:\s[^<>]*)?/?>", "", joined, flags=re.I)
+    joined += _closed_lists(joined)
     # Attributes of ordinary HTML tags mean nothing in reST and cost parse time.
     joined = _HTML_OPEN.sub(_keep_attributes, joined)
     plain = joined.split("\x00")
@@ -66,6 +67,24 @@ def preclean(text: str) -> str:
         if 3 * i + 1 < len(parts):
             out.append(parts[3 * i + 1])
     return "".join(out)
+
+
+_LIST_TAG = re.compile(r"<(/?)(ol|ul)\b(?:\s[^<>]*)?>", re.I)
+
+
+def _closed_lists(text: str) -> str:
+    """The closing tags of the HTML lists left open (an <ol> with no </ol>): MediaWiki's
+    HTML clean-up closes them at the end of the page, and so do we."""
+    if "<ol" not in text.lower() and "<ul" not in text.lower():
+        return ""
+    open_lists: list[str] = []
+    for match in _LIST_TAG.finditer(text):
+        name = match[2].lower()
+        if not match[1]:
+            open_lists.append(name)
+        elif name in open_lists:
+            del open_lists[len(open_lists) - 1 - open_lists[::-1].index(name)]
+    return "".join(f"</{name}>" for name in reversed(open_lists))
 
 
 _STYLED_HTML = ("div|span|ul|ol|li|dl|dt|dd|table|tr|td|th|thead|tbody|tfoot|caption|font|"
