@@ -24,7 +24,14 @@ from mwparserfromhell.wikicode import Wikicode
 from ..options import TemplateRule
 from ..titles import template_key
 from .context import SplitTable
-from .wikinodes import BLOCK_TAGS, plain_text, tag_name, template_name
+from .wikinodes import (
+    BLOCK_TAGS,
+    HIDDEN_TAGS,
+    TEXT_TAGS,
+    plain_text,
+    tag_name,
+    template_name,
+)
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits ("a_b" is two words: templates show "a b")
 _LIFTED = re.compile(r"\x01T\d+\x01")  # where wiki_tables.lift_tables took a table out
@@ -75,7 +82,8 @@ def _count_words(nodes: list[Node], templates: Mapping[str, TemplateRule],
     """Count the words of ``nodes``; block tags and templates are counted apart."""
     run: list[Node] = []
     for node in nodes:
-        apart = isinstance(node, Tag) and tag_name(node) in _APART and node.contents is not None
+        apart = isinstance(node, Tag) and node.contents is not None and (
+            tag_name(node) in _APART or _is_shown_as_text(node))
         if not apart and not isinstance(node, Template | Heading):
             run.append(node)
             continue
@@ -86,8 +94,18 @@ def _count_words(nodes: list[Node], templates: Mapping[str, TemplateRule],
         elif isinstance(node, Template):
             _template_words(node, templates, words)
         elif isinstance(node, Tag) and tag_name(node) != "gallery":  # a gallery: file names
+            if _is_shown_as_text(node):  # the tags show, what they hold is converted
+                words.update(_words(f"{node.tag} {''.join(map(str, node.attributes))}"))
             _count_words(node.contents.nodes, templates, words)
     words.update(_words(plain_text(run)))
+
+
+def _is_shown_as_text(tag: Tag) -> bool:
+    """HTML the wiki does not allow: shown as text around its converted contents."""
+    name = tag_name(tag)
+    return (name not in TEXT_TAGS and name not in HIDDEN_TAGS and not tag.wiki_markup
+            and name not in ("ref", "references", "nowiki", "pre", "br")
+            and not tag.self_closing and tag.closing_tag is not None)
 
 
 def _template_words(node: Template, templates: Mapping[str, TemplateRule],
