@@ -82,6 +82,56 @@ def html_list(tag: Tag, ctx: Context) -> list[Block]:
     return before + ([("list", _list_lines(marker, rendered))] if rendered else [])
 
 
+def html_definition_list(tag: Tag, ctx: Context) -> list[Block]:
+    """``<dl>`` with ``<dt>`` terms and ``<dd>`` definitions: a definition list (a ``<dd>``
+    without a term is indented text, a term without a definition a bold line)."""
+    blocks: list[Block] = []
+    term: list[Node] | None = None
+    stray: list[Node] = []
+
+    def flush(definition: list[Block] | None) -> None:
+        nonlocal term
+        if stray and not is_blank(stray):
+            blocks.extend(ctx.blocks(list(stray)))
+        stray.clear()
+        if definition is not None or term is not None:
+            blocks.extend(_definition(term, definition or [], ctx))
+        term = None
+
+    for node in children(tag):
+        name = tag_name(node) if isinstance(node, Tag) else ""
+        if isinstance(node, Tag) and name == "dt":
+            flush(None)
+            term = list(node.contents.nodes)
+        elif isinstance(node, Tag) and name == "dd":
+            flush(ctx.blocks(node.contents.nodes))
+        elif not isinstance(node, Comment):
+            stray.append(node)
+    flush(None)
+    return _joined_definitions(blocks)
+
+
+def _definition(term: list[Node] | None, definition: list[Block],
+                ctx: Context) -> list[Block]:
+    inner = join_blocks(definition, False)
+    if not inner:
+        return _dl_blocks([(";", term)], 0, ctx, False) if term else []
+    if term is None:
+        return [("quote", rst.indent(inner, 4))]
+    return [("dl", [_glossary_term(term, inner, ctx)] + rst.indent(inner, 3))]
+
+
+def _joined_definitions(blocks: list[Block]) -> list[Block]:
+    """Neighbouring definitions make one list."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and block[0] == "dl" and out[-1][0] == "dl":
+            out[-1] = ("dl", out[-1][1] + [""] + block[1])
+        else:
+            out.append(block)
+    return out
+
+
 def _kind(ch: str) -> str:
     return {"*": "bullet", "#": "enum"}.get(ch, "dl")
 
