@@ -88,7 +88,8 @@ STORAGE_PAGES = [
     Page("Storage errors", "Intro.\n\n== Error codes ==\n* 404 not found\n* 409 conflict\n"),
     Page("Old errors", "#REDIRECT [[Storage errors]]"),
     Page("Tricks", HOSTILE_TEXT),
-    Page("Quoting", "It's ''not'' \"smart\": run --force... or alert(\"x\").\n"),
+    Page("Quoting", "It's ''not'' \"smart\": run --force... or alert(\"x\").\n"
+         "[[Category:Style]]\n"),  # a category: the stub starts with a field list
     Page("Listing", "{{:Storage errors}}\n\nAll pages: {{Special:PrefixIndex/Storage}}\n\n"
          "{{:Old errors}} {{:Never imported}}\n"),
     Page("Ragged", "{|\n! A !! B !! C\n|-\n| one\n|-\n| || two ||\n|}\n"),

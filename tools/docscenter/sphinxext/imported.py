@@ -31,7 +31,9 @@ def is_imported(document: nodes.document) -> bool:
     for child in document.children:
         if isinstance(child, nodes.comment):
             return child.astext().startswith(_MARKER_TEXT)
-        if not isinstance(child, nodes.target):  # a stub's header comes before all else
+        # A stub's header comes before all else (the field list of its categories may
+        # have been moved before it, as the document's docinfo).
+        if not isinstance(child, nodes.target | nodes.docinfo):
             return False
     return False
 
