@@ -21,14 +21,15 @@ gallery box naming a file count as the image the wiki showed, without text.
 
 Missing templates (:func:`remove_missing_templates`): MediaWiki renders the call of a
 template the wiki lacks as a red link to ``Template:Name``; docscenter keeps the call visibly
-(an inline ``{{Name…}}`` literal, or a "Template: Name" box holding the parameters). "As is"
-compares the renderings like that; "templates removed" first takes out, on both sides, every
-call of a template MediaWiki showed as missing on that page: the red links into the Template
-namespace (as many as the page's wikitext has calls of that template, so a link written as
-``[[Template:Name]]`` stays), and docscenter's literals and boxes for the same names,
-including the boxes of templates it maps to an admonition (``Note``). Templates it maps to
-inline code or text stay. Pandoc drops templates by itself, so its rendering is the same in
-both modes.
+(an inline ``{{Name…}}`` literal, or a "Template: Name" box holding the parameters; a call
+with no parameter holding a value is written as the wiki shows it, a link to
+``Template:Name``). "As is" compares the renderings like that; "templates removed" first
+takes out, on both sides, every call of a template MediaWiki showed as missing on that page:
+the red links into the Template namespace (as many as the page's wikitext has calls of that
+template, so a link written as ``[[Template:Name]]`` stays), and docscenter's literals,
+``Template:Name`` links (as many as the calls left) and boxes for the same names, including
+the boxes of templates it maps to an admonition (``Note``). Templates it maps to inline code
+or text stay. Pandoc drops templates by itself, so its rendering is the same in both modes.
 """
 
 from __future__ import annotations
@@ -195,12 +196,24 @@ def remove_missing_templates(mediawiki: Tag, docscenter: Tag,
         mapped = boxes & set(box.get("class") or [])
         if mapped or (text.startswith("Template: ") and template_key(text[10:]) in names):
             box.decompose()
+    shown = Counter(calls) if calls is not None else None
     for code in docscenter.find_all("code"):
         if code.decomposed:
             continue
         call = _CALL_NAME.match(" ".join(code.get_text().split()))
         if call and template_key(call[1]) in names:
             code.decompose()
+            if shown is not None:
+                shown[template_key(call[1])] -= 1
+    # A call with nothing to show is written as the wiki shows it: "Template:Name" (as many
+    # as the calls left, as on MediaWiki's side: a link written as a link stays).
+    for link in docscenter.find_all("a"):
+        text = " ".join(link.get_text().split())
+        name = template_key(text[9:]) if text.startswith("Template:") else ""
+        if name in names and (shown is None or shown[name] > 0):
+            link.decompose()
+            if shown is not None:
+                shown[name] -= 1
 
 
 # -- reading a body -----------------------------------------------------------------------------
