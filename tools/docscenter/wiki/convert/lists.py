@@ -193,11 +193,8 @@ def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> li
         item = [_glossary_term(term, inner, ctx)] + rst.indent(inner, 3)
         if blocks and blocks[-1][0] == "dl" and not restart:
             blocks[-1][1].extend([""] + item)
-        elif blocks and blocks[-1][0] == "dl":
-            # An empty comment keeps docutils from joining the two lists.
-            blocks.append(("dl", ["..", ""] + item))
         else:
-            blocks.append(("dl", item))
+            blocks.append(("dl", item))  # a list of its own (join_blocks keeps it apart)
     return blocks
 
 
@@ -223,11 +220,21 @@ def _dl_entries(group: list[Item], depth: int, ctx: Context) -> list[_Entry]:
         if markers[depth] == ";" and plain_text(nodes).strip():
             entries.append((nodes, [], after_deeper))
         elif entries and (entries[-1][0] is not None or markers[depth] == ":"):
-            entries[-1][1].extend(ctx.line_blocks(nodes))
+            entries[-1][1].extend(_item_blocks(nodes, ctx))
         else:
-            entries.append((None, ctx.line_blocks(nodes), False))
+            entries.append((None, _item_blocks(nodes, ctx), False))
     flush_deeper()
     return entries
+
+
+def _item_blocks(nodes: list[Node], ctx: Context) -> list[Block]:
+    """The blocks of an indented line; one holding only non-breaking spaces (":&nbsp;",
+    a spacer) still makes its indented block on the wiki: one holding an empty comment here
+    (nothing to read, as there)."""
+    blocks = ctx.line_blocks(nodes)
+    if not blocks and "\xa0" in plain_text(nodes) and not plain_text(nodes).strip():
+        return [("comment", [".."])]
+    return blocks
 
 
 def _glossary_term(term: list[Node], inner: list[str], ctx: Context) -> str:
