@@ -7,7 +7,8 @@ Each renderer's HTML is cut down to its article body (:func:`mediawiki_body`,
 - **text**: the visible text, split into tokens — runs of letters/digits/underscore, and
   every other non-space character on its own (so ``Template:Flags`` and ``Template: Flags``
   are the same three tokens, while ``'`` and ``’`` differ). Block elements separate words.
-- **structure**: counts per kind (:data:`KINDS`).
+- **structure**: counts per kind (:data:`KINDS`); a Sphinx object description (the ``<dl>``
+  of an HTTP endpoint directive) is a signature, not a definition list.
 
 Like is compared with like: MediaWiki's edit-section links, table of contents, hidden
 (``display:none``) elements, Cite's back-links and error messages go; so do docscenter's
@@ -254,6 +255,13 @@ def _is_footnote(element: Tag) -> bool:
         or (parent.parent is not None and "footnotes" in (parent.parent.get("class") or [])))
 
 
+def _is_signature(element: Tag | None) -> bool:
+    """A Sphinx object description (an HTTP endpoint's ``dl.http``): written as a ``<dl>``,
+    read as a signature and its description, not as a definition list."""
+    return element is not None and element.name == "dl" and any(
+        "sig" in (dt.get("class") or []) for dt in element.find_all("dt", recursive=False))
+
+
 def structure(root: Tag) -> Counter[str]:
     """How many of each kind of :data:`KINDS` the body holds."""
     counts: Counter[str] = Counter()
@@ -270,10 +278,10 @@ def structure(root: Tag) -> Counter[str]:
                 counts["footnotes"] += 1
             elif name == "li" and "gallerybox" not in (element.get("class") or []):
                 counts["list items"] += 1
-        elif name == "dl":
+        elif name == "dl" and not _is_signature(element):
             has_terms = element.find("dt", recursive=False) is not None
             counts["definition lists" if has_terms else "indented blocks"] += 1
-        elif name == "dt":
+        elif name == "dt" and not _is_signature(element.parent):
             counts["terms"] += 1
         elif name == "blockquote":
             counts["indented blocks"] += 1
