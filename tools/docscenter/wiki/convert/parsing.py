@@ -89,7 +89,8 @@ def _closed_lists(text: str) -> str:
 
 _STYLED_HTML = ("div|span|ul|ol|li|dl|dt|dd|table|tr|td|th|thead|tbody|tfoot|caption|font|"
                 "small|big|center|b|i|u|s|em|strong|code|tt|sub|sup|blockquote|h[1-6]|abbr|cite")
-_HTML_OPEN = re.compile(rf"<({_STYLED_HTML})(\s[^<>]*?)(/?)>", re.I)
+# Quoted attribute values may hold ">" (style="background:url(a>b)"), never "<".
+_HTML_OPEN = re.compile(rf"<({_STYLED_HTML})(\s(?:\"[^\"<]*\"|'[^'<]*'|[^<>\"'])*?)(/?)>", re.I)
 _KEPT_ATTRIBUTE = re.compile(r"\b(colspan|rowspan)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*)", re.I)
 
 
