@@ -57,3 +57,12 @@ def test_the_report_names_lossy_pages_in_text_and_json() -> None:
     data = report_json(report)
     assert data["lossy"] == [{"title": "Lossy", "path": "wiki/lossy.rst", "text_kept": 0.42}]
     assert [page["text_kept"] for page in data["pages"]] == [0.97, 0.42]
+
+
+def test_endpoint_descriptions_count_as_kept() -> None:
+    # The prose becomes an http:get directive with fields: its words are the directive's.
+    wikitext = ("== Info ==\n'''GET''' ''https://server/pathname/version/username/info/"
+                "collections''\n\nReturns a hash of collections.\n\nPossible HTTP status "
+                "codes:\n* 200: Success\n* 401: Unauthorized\n")
+    page = convert_page(wikitext, "Storage API", ConvertOptions(label="s"))
+    assert ".. http:get::" in page.rst and page.text_kept == 1.0

@@ -97,6 +97,7 @@ class Context:
         self.anon_refs = 0
         self.link_numbers = 0  # bracketed external links without a text, numbered so far
         self.transcluded = 0  # characters of other pages' text transcluded so far
+        self.endpoint_sources: list[str] = []  # the page text each endpoint directive took
         self.same_page_refs: list[tuple[str, str, str]] = []  # (role, label, text)
         self.templates = {template_key(k): v for k, v in options.templates.items()}
         self.interwiki = {k.lower(): v for k, v in options.interwiki.items()}

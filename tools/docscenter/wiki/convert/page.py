@@ -44,7 +44,9 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
     else:
         words = visible_words(code, ctx.lifted, ctx.templates)
         body = _body(text, code, ctx)
-        kept = share_kept(words, "\n".join(body))
+        # An endpoint's text becomes the fields of its directive (endpoint_fields answers
+        # for them): its words count as kept.
+        kept = share_kept(words, "\n".join(body + ctx.endpoint_sources))
     body = _drop_dangling_refs(body, ctx)
     page_title = " ".join((ctx.display_title or title).split()) or title
     head: list[str] = []
@@ -150,6 +152,7 @@ def _body(text: str, code: Wikicode, ctx: Context) -> list[str]:
             nodes = code.nodes if segment == text else parse(segment).nodes
             blocks += ctx.blocks(nodes, nested=False)
             continue
+        ctx.endpoint_sources.append(segment.source)
         rendered = render(converted_endpoint(segment, ctx))
         if rendered.strip():
             blocks.append(("raw", rendered.rstrip("\n").split("\n")))
