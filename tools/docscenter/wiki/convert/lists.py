@@ -180,9 +180,8 @@ def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> li
     for term, body, restart in _dl_entries(group, depth, ctx):
         inner = join_blocks(body, False)
         if term is None:
-            if in_item:
-                blocks.extend(body)
-            elif inner:
+            # Indented under the item too ("#:"), as the wiki shows it.
+            if inner:
                 blocks.append(("quote", rst.indent(inner, 4)))
             continue
         if not inner:
@@ -219,6 +218,9 @@ def _dl_entries(group: list[Item], depth: int, ctx: Context) -> list[_Entry]:
         after_deeper = flush_deeper()
         if markers[depth] == ";" and plain_text(nodes).strip():
             entries.append((nodes, [], after_deeper))
+        elif markers[depth] == ";":
+            # A term showing nothing ("; &nbsp;", a spacer): an empty term on the wiki.
+            entries.append(([], [("comment", [".."])], after_deeper))
         elif entries and (entries[-1][0] is not None or markers[depth] == ":"):
             entries[-1][1].extend(_item_blocks(nodes, ctx))
         else:
@@ -228,21 +230,18 @@ def _dl_entries(group: list[Item], depth: int, ctx: Context) -> list[_Entry]:
 
 
 def _item_blocks(nodes: list[Node], ctx: Context) -> list[Block]:
-    """The blocks of an indented line; one holding only non-breaking spaces (":&nbsp;",
-    a spacer) still makes its indented block on the wiki: one holding an empty comment here
-    (nothing to read, as there)."""
-    blocks = ctx.line_blocks(nodes)
-    if not blocks and "\xa0" in plain_text(nodes) and not plain_text(nodes).strip():
-        return [("comment", [".."])]
-    return blocks
+    """The blocks of an indented line; one showing nothing (":", ":&nbsp;", a spacer) still
+    makes its indented block on the wiki: one holding an empty comment here (nothing to
+    read, as there)."""
+    return ctx.line_blocks(nodes) or [("comment", [".."])]
 
 
 def _glossary_term(term: list[Node], inner: list[str], ctx: Context) -> str:
     """The term's reST; in a Glossary section the term is also collected, and becomes a
     reference to the shared glossary when the importer gave its spellings."""
     term_rst = _term(term, ctx)
-    if ctx.in_glossary:
-        plain = " ".join(plain_text(term).split())
+    plain = " ".join(plain_text(term).split())
+    if ctx.in_glossary and plain:
         ctx.glossary.append((plain, "\n".join(inner)))
         spellings = ctx.options.glossary_terms
         if spellings is not None and plain and not re.search(r"[`<>\\]", plain):
