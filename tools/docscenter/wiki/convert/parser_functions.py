@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit, urlunsplit
 
 from mwparserfromhell.nodes import Node, Template
 
@@ -218,6 +218,14 @@ def full_url(arg: str, params: list[str], ctx: Context) -> str:
     if url and params:
         url += "?" + params[0]
     return url or arg
+
+
+def local_url(arg: str, params: list[str], ctx: Context) -> str:
+    """{{localurl:Page|query}}: the page's path on the wiki, without scheme and host (so
+    "[{{localurl:X}} text]" is no link, as on the wiki)."""
+    url = full_url(arg, params, ctx)
+    parts = urlsplit(url)
+    return urlunsplit(("", "", parts.path, parts.query, "")) if parts.netloc else url
 
 
 def lower(arg: str, params: list[str], ctx: Context) -> str:
