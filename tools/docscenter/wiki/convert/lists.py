@@ -117,7 +117,7 @@ def _definition(term: list[Node] | None, definition: list[Block],
     if not inner:
         return _dl_blocks([(";", term)], 0, ctx, False) if term else []
     if term is None:
-        return [("quote", rst.indent(inner, 4))]
+        return [_quote(inner)]
     return [("dl", [_glossary_term(term, inner, ctx)] + rst.indent(inner, 3))]
 
 
@@ -182,7 +182,7 @@ def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> li
         if term is None:
             # Indented under the item too ("#:"), as the wiki shows it.
             if inner:
-                blocks.append(("quote", rst.indent(inner, 4)))
+                blocks.append(_quote(inner))
             continue
         if not inner:
             # A term alone is a bold line in MediaWiki (often used as a small heading).
@@ -227,6 +227,14 @@ def _dl_entries(group: list[Item], depth: int, ctx: Context) -> list[_Entry]:
             entries.append((None, _item_blocks(nodes, ctx), False))
     flush_deeper()
     return entries
+
+
+def _quote(inner: list[str]) -> Block:
+    """An indented block of ``inner``; one starting with an indented block of its own
+    ("::" lines) keeps both levels (docutils would read one deeper block)."""
+    if inner and inner[0].startswith(" "):
+        inner = ["..", ""] + inner
+    return ("quote", rst.indent(inner, 4))
 
 
 def _item_blocks(nodes: list[Node], ctx: Context) -> list[Block]:
