@@ -51,10 +51,16 @@ MAGIC = re.compile(r"__[A-Z]+__|~{3,5}")  # behaviour switches and signatures: d
 
 def tag_name(tag: Tag) -> str:
     """The lower-case tag name (mwparserfromhell keeps it as wikicode)."""
-    nodes = tag.tag.nodes
-    if len(nodes) == 1 and isinstance(nodes[0], Text):
-        return str(nodes[0].value).strip().lower()
-    return str(tag.tag).strip().lower()
+    # Asked for many times per tag while a page converts: kept on the tag the first time.
+    name: str | None = getattr(tag, "_docscenter_name", None)
+    if name is None:
+        nodes = tag.tag.nodes
+        if len(nodes) == 1 and isinstance(nodes[0], Text):
+            name = str(nodes[0].value).strip().lower()
+        else:
+            name = str(tag.tag).strip().lower()
+        tag._docscenter_name = name  # type: ignore[attr-defined]
+    return name
 
 
 def template_name(node: Template) -> str:
