@@ -14,7 +14,13 @@ from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.directives.admonitions import BaseAdmonition
 from docutils.parsers.rst.directives.body import CodeBlock
 
-from docscenter.wiki.convert import ConvertOptions, PageRef, convert_page, heading_anchors
+from docscenter.wiki.convert import (
+    ConvertOptions,
+    PageRef,
+    convert_page,
+    heading_anchors,
+    normalise_title,
+)
 
 CASES = Path(__file__).parent / "cases"
 WIKI_URL = "https://wiki.example.org/wiki/$1"
@@ -29,6 +35,10 @@ SIBLINGS = {
 # The imported pages every fixture may link to: only the siblings.
 PAGES = {title: PageRef(docname, label, heading_anchors(text))
          for title, (docname, label, text) in SIBLINGS.items()}
+
+
+# The siblings are pages of the import: a fixture may transclude them ("{{:Auth}}").
+TRANSCLUSIONS = {normalise_title(title): text for title, (_d, _l, text) in SIBLINGS.items()}
 
 
 def sibling_pages() -> dict[str, str]:
@@ -55,7 +65,8 @@ class Case:
 
     def convert_options(self) -> ConvertOptions:
         wiki_url = self.options.get("wiki_url", WIKI_URL) or None
-        return ConvertOptions(label=self.label, pages=PAGES, wiki_url=wiki_url)
+        return ConvertOptions(label=self.label, pages=PAGES, wiki_url=wiki_url,
+                              transclusions=TRANSCLUSIONS)
 
 
 class FixtureError(ValueError):

@@ -136,3 +136,10 @@ def test_real_renderings_of_agreed_wikitext_match(mediawiki: WikiServer, tmp_pat
         pages[1].text, "With template"), built["With template"])
     assert templated.score("as is").f1 < 1.0
     assert templated.score("templates removed").f1 == 1.0
+
+
+def test_an_endpoint_signature_is_no_definition_list() -> None:
+    html = ('<article role="main"><dl class="http get"><dt class="sig sig-object http">'
+            "GET /x</dt><dd><p>Reads x.</p></dd></dl><dl><dt>term</dt><dd>text</dd></dl>"
+            "</article>")
+    assert read(docscenter_body(html)).counts == {"definition lists": 1, "terms": 1}

@@ -88,6 +88,11 @@ STORAGE_PAGES = [
     Page("Storage errors", "Intro.\n\n== Error codes ==\n* 404 not found\n* 409 conflict\n"),
     Page("Old errors", "#REDIRECT [[Storage errors]]"),
     Page("Tricks", HOSTILE_TEXT),
+    Page("Quoting", "It's ''not'' \"smart\": run --force... or alert(\"x\").\n"
+         "[[Category:Style]]\n"),  # a category: the stub starts with a field list
+    Page("Listing", "{{:Storage errors}}\n\nAll pages: {{Special:PrefixIndex/Storage}}\n\n"
+         "{{:Old errors}} {{:Never imported}}\n"),
+    Page("Ragged", "{|\n! A !! B !! C\n|-\n| one\n|-\n| || two ||\n|}\n"),
     *(Page(title, f"Page called ''{title}''.") for title in HOSTILE_TITLES),
 ]
 
@@ -122,6 +127,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
     reports["slow"] = import_json(root, slow, "--service", "auth", "--wiki-url",
                                   f"{OPTION_URL}$1", env={"DOCSCENTER_PAGE_TIMEOUT": "0.5"})
 
+    # A writer's edits, one to an imported stub and one to a page of the center's own.
+    for page, added in (("wiki/quoting", "A writer's \"addition\"."),
+                        ("history", "The team's \"history\".")):
+        path = root / "services" / "storage" / f"{page}.rst"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{added}\n", encoding="utf-8")
     result = run_cli("-C", root, "build", "-j", "2", check=None)
     reports["build"] = {"returncode": result.returncode, "stderr": result.stderr}
     yield root, reports
@@ -139,6 +149,7 @@ def test_dump_import_writes_stubs_index_toctree_and_metadata(built) -> None:
     service = root / "services" / "storage"
     assert report["counts"]["new"] == len(STORAGE_PAGES) - 1
     assert report["counts"]["redirects"] == 1
+    assert report["lossy"] == [] and by_title(report)["Storage API"]["text_kept"] == 1.0
     stub = service / "wiki" / "storage-api.rst"
     header = stub.read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert header.splitlines()[:5] == [
@@ -241,11 +252,37 @@ def test_hostile_content_stays_visible_text(built) -> None:
     page = html(root, "services/storage/wiki/tricks")
     text = visible_text(page)
     assert ".. raw:: html" in text and ".. include:: /etc/passwd" in text
-    assert re.search(r"<script>alert\(.tag.\)</script> and bold", text)  # smart quotes
+    assert '<script>alert("tag")</script> and bold' in text  # the wiki's own quotes
     assert re.search(r'<script>alert\("raw"\)</script>', text)
     assert "root:" not in text  # /etc/passwd was not included
     assert "alert(" not in "".join(re.findall(r"<script[^>]*>[\s\S]*?</script>", page))
     assert not re.search(r"<[^>]*onclick", page)  # no live attribute from content
+
+
+def test_imported_pages_keep_the_wikis_quotes_dashes_and_ellipses(built) -> None:
+    root, _reports = built
+    text = visible_text(html(root, "services/storage/wiki/quoting"))
+    assert 'It\'s not "smart": run --force... or alert("x").' in text
+    # An edited stub still shows the wiki's quotes; the center's own pages keep Sphinx's.
+    assert 'A writer\'s "addition".' in text
+    assert "The team’s “history”." in visible_text(html(root, "services/storage/history"))
+
+
+def test_pages_of_the_import_are_transcluded_and_listed(built) -> None:
+    root, reports = built
+    text = visible_text(html(root, "services/storage/wiki/listing"))
+    # {{:Storage errors}}, {{:Old errors}} through its redirect; a missing page is a link.
+    assert text.count("404 not found") == 2 and "Never imported" in text
+    stub = (root / "services/storage/wiki/listing.rst").read_text(encoding="utf-8")
+    assert ":doc:`Storage API </services/storage/wiki/storage-api>`" in stub
+    assert ":doc:`Storage errors </services/storage/wiki/storage-errors>`" in stub
+
+
+def test_table_rows_keep_their_own_cells(built) -> None:
+    root, _reports = built
+    page = html(root, "services/storage/wiki/ragged")
+    rows = re.findall(r"<tr[^>]*>([\s\S]*?)</tr>", page)
+    assert [len(re.findall(r"<t[hd]\b", row)) for row in rows] == [3, 1, 3]
 
 
 # -- re-import: nothing lost -------------------------------------------------------------------

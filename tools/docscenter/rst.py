@@ -192,8 +192,9 @@ def join_blocks(blocks: list[Block], top: bool) -> list[str]:
     for kind, lines in kept:
         if out:
             out.append("")
+            # Two lists (or definition lists) in a row would merge into one.
             if (kind == "quote" and prev_kind not in ("para", "heading")) or (
-                kind == "list" and prev_kind == "list"
+                kind in ("list", "dl") and prev_kind == kind
             ):
                 out.extend(["..", ""])
         out.extend(lines)

@@ -24,6 +24,7 @@ from . import (
     routes,
 )
 from .domain import DocscenterDomain
+from .imported import setup_imported
 from .imported_from import setup_imported_from
 from .navigation import setup_navigation
 from .placeholders import setup_placeholders
@@ -82,6 +83,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_toc_parents(app)
     setup_wrapping(app)
     setup_placeholders(app)
+    setup_imported(app)
     setup_imported_from(app)
     app.add_css_file("docscenter.css")
     return {

@@ -7,7 +7,8 @@ Each renderer's HTML is cut down to its article body (:func:`mediawiki_body`,
 - **text**: the visible text, split into tokens — runs of letters/digits/underscore, and
   every other non-space character on its own (so ``Template:Flags`` and ``Template: Flags``
   are the same three tokens, while ``'`` and ``’`` differ). Block elements separate words.
-- **structure**: counts per kind (:data:`KINDS`).
+- **structure**: counts per kind (:data:`KINDS`); a Sphinx object description (the ``<dl>``
+  of an HTTP endpoint directive) is a signature, not a definition list.
 
 Like is compared with like: MediaWiki's edit-section links, table of contents, hidden
 (``display:none``) elements, Cite's back-links and error messages go; so do docscenter's
@@ -23,14 +24,15 @@ gallery box naming a file count as the image the wiki showed, without text.
 
 Missing templates (:func:`remove_missing_templates`): MediaWiki renders the call of a
 template the wiki lacks as a red link to ``Template:Name``; docscenter keeps the call visibly
-(an inline ``{{Name…}}`` literal, or a "Template: Name" box holding the parameters). "As is"
-compares the renderings like that; "templates removed" first takes out, on both sides, every
-call of a template MediaWiki showed as missing on that page: the red links into the Template
-namespace (as many as the page's wikitext has calls of that template, so a link written as
-``[[Template:Name]]`` stays), and docscenter's literals and boxes for the same names,
-including the boxes of templates it maps to an admonition (``Note``). Templates it maps to
-inline code or text stay. Pandoc drops templates by itself, so its rendering is the same in
-both modes.
+(an inline ``{{Name…}}`` literal, or a "Template: Name" box holding the parameters; a call
+with no parameter holding a value is written as the wiki shows it, a link to
+``Template:Name``). "As is" compares the renderings like that; "templates removed" first
+takes out, on both sides, every call of a template MediaWiki showed as missing on that page:
+the red links into the Template namespace (as many as the page's wikitext has calls of that
+template, so a link written as ``[[Template:Name]]`` stays), and docscenter's literals,
+``Template:Name`` links (as many as the calls left) and boxes for the same names, including
+the boxes of templates it maps to an admonition (``Note``). Templates it maps to inline code
+or text stay. Pandoc drops templates by itself, so its rendering is the same in both modes.
 """
 
 from __future__ import annotations
@@ -200,12 +202,24 @@ def remove_missing_templates(mediawiki: Tag, docscenter: Tag,
         mapped = boxes & set(box.get("class") or [])
         if mapped or (text.startswith("Template: ") and template_key(text[10:]) in names):
             box.decompose()
+    shown = Counter(calls) if calls is not None else None
     for code in docscenter.find_all("code"):
         if code.decomposed:
             continue
         call = _CALL_NAME.match(" ".join(code.get_text().split()))
         if call and template_key(call[1]) in names:
             code.decompose()
+            if shown is not None:
+                shown[template_key(call[1])] -= 1
+    # A call with nothing to show is written as the wiki shows it: "Template:Name" (as many
+    # as the calls left, as on MediaWiki's side: a link written as a link stays).
+    for link in docscenter.find_all("a"):
+        text = " ".join(link.get_text().split())
+        name = template_key(text[9:]) if text.startswith("Template:") else ""
+        if name in names and (shown is None or shown[name] > 0):
+            link.decompose()
+            if shown is not None:
+                shown[name] -= 1
 
 
 # -- reading a body -----------------------------------------------------------------------------
@@ -246,6 +260,13 @@ def _is_footnote(element: Tag) -> bool:
         or (parent.parent is not None and "footnotes" in (parent.parent.get("class") or [])))
 
 
+def _is_signature(element: Tag | None) -> bool:
+    """A Sphinx object description (an HTTP endpoint's ``dl.http``): written as a ``<dl>``,
+    read as a signature and its description, not as a definition list."""
+    return element is not None and element.name == "dl" and any(
+        "sig" in (dt.get("class") or []) for dt in element.find_all("dt", recursive=False))
+
+
 def structure(root: Tag) -> Counter[str]:
     """How many of each kind of :data:`KINDS` the body holds."""
     counts: Counter[str] = Counter()
@@ -262,10 +283,10 @@ def structure(root: Tag) -> Counter[str]:
                 counts["footnotes"] += 1
             elif name == "li" and "gallerybox" not in (element.get("class") or []):
                 counts["list items"] += 1
-        elif name == "dl":
+        elif name == "dl" and not _is_signature(element):
             has_terms = element.find("dt", recursive=False) is not None
             counts["definition lists" if has_terms else "indented blocks"] += 1
-        elif name == "dt":
+        elif name == "dt" and not _is_signature(element.parent):
             counts["terms"] += 1
         elif name == "blockquote":
             counts["indented blocks"] += 1

@@ -32,6 +32,7 @@ from .report import WRITES, PageResult, Report, commit_message
 from .source_pages import SourcePages, source_session
 from .source_types import WikiPage
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
+from .transclusions import TransclusionScan, transcluded_texts
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
 TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow machines, tests)
@@ -61,6 +62,7 @@ class _Done:
     action: str
     unknown_templates: dict[str, int]
     glossary: list[tuple[str, str]]
+    text_kept: float = 1.0
 
 
 def _convert(options: ConvertOptions, task: _Task) -> _Done:
@@ -72,7 +74,7 @@ def _convert(options: ConvertOptions, task: _Task) -> _Done:
     action = _decide(task.path, text, task.force)
     if action in WRITES and task.staged is not None:
         task.staged.write_text(text, encoding="utf-8", newline="\n")
-    return _Done(action, dict(page.unknown_templates), page.glossary)
+    return _Done(action, dict(page.unknown_templates), page.glossary, page.text_kept)
 
 
 T = TypeVar("T")
@@ -171,7 +173,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     session = source_session(manifest, request.wiki_url, request.redirect_hosts)
     source_pages = SourcePages(_sources(center, manifest, request.sources), manifest,
                                request.pages, request.prefix, session)
-    plan = plan_import(source_pages, Planner(center, manifest, request.service),
+    scan = TransclusionScan()
+    plan = plan_import(scan.watch(source_pages), Planner(center, manifest, request.service),
                        lambda: request.wiki_url or manifest.wiki_url or source_pages.article_path)
     report = Report(plan, dry_run=request.dry_run, skipped=session.skipped)
     timeout = page_timeout()
@@ -181,7 +184,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     spellings = glossary_spellings(center.root / center.glossary_path) \
         if request.glossary else None
     shared = ConvertOptions(label="", pages=dict(plan.refs), wiki_url=plan.base_url,
-                            templates=dict(manifest.templates), glossary_terms=spellings)
+                            templates=dict(manifest.templates), glossary_terms=spellings,
+                            transclusions=transcluded_texts(source_pages, scan, plan.redirects))
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
         staged = _convert_all(source_pages, report, staging, request, shared, timeout,
@@ -244,7 +248,7 @@ def _result(report: Report, planned: PlannedPage, task: _Task, result: object) -
     assert isinstance(result, _Done)
     report.unknown_templates.update(result.unknown_templates)
     report.glossary_terms.extend(result.glossary)
-    return PageResult(result.action, result.unknown_templates)
+    return PageResult(result.action, result.unknown_templates, result.text_kept)
 
 
 def _install(center: Center, request: ImportRequest, report: Report, staged: dict[Path, Path],

@@ -82,6 +82,9 @@ class ConvertOptions:
     # to the shared glossary, spelt as there (lower-case term -> spelling); terms it lacks
     # keep the wiki's spelling (the importer adds them to the glossary).
     glossary_terms: Mapping[str, str] | None = None
+    # The wikitext of the pages of the import other pages transclude ("{{:Title}}"), by
+    # normalised title (see convert.transcluded_titles).
+    transclusions: Mapping[str, str] = field(default_factory=dict)
     # Simple tables are split line by line instead of parsed (much faster, same result);
     # False sends every table through the full parse (the tests compare both).
     table_fast_path: bool = True
@@ -102,3 +105,9 @@ class ConvertedPage:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The share of the words of the wikitext's visible text the reST kept (an estimate, see
+    # convert.coverage): below LOSSY the import reports the page.
+    text_kept: float = 1.0
+
+
+LOSSY = 0.9

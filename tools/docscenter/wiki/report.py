@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .options import LOSSY
 from .planning import Plan, PlannedPage
 from .source_limits import SkippedPage
 
@@ -21,6 +22,13 @@ class PageResult:
 
     action: str  # one of ACTIONS
     unknown_templates: Mapping[str, int] = field(default_factory=dict)
+    # The share of the wiki page's visible text the stub kept (the converter's estimate).
+    text_kept: float = 1.0
+
+    @property
+    def lossy(self) -> bool:
+        """True when the stub shows noticeably less text than the wiki page did."""
+        return self.text_kept < LOSSY
 
 
 @dataclass
@@ -50,13 +58,19 @@ class Report:
     def count(self, action: str) -> int:
         return sum(1 for page in self.pages if self.action(page) == action)
 
+    def lossy(self) -> list[tuple[PlannedPage, float]]:
+        """The pages whose stub kept less than ``LOSSY`` of their text, with the share kept."""
+        return [(page, result.text_kept) for page in self.pages
+                if (result := self.results.get(page.path)) is not None and result.lossy]
+
 
 def _page_json(report: Report, plan: PlannedPage) -> dict[str, Any]:
     result = report.results.get(plan.path, PageResult(""))
     return {"title": plan.title, "service": plan.service, "path": str(plan.path),
             "docname": plan.docname, "revision": plan.revision, "timestamp": plan.timestamp,
             "url": plan.url, "action": result.action,
-            "unknown_templates": dict(result.unknown_templates)}
+            "unknown_templates": dict(result.unknown_templates),
+            "text_kept": round(result.text_kept, 3)}
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -71,6 +85,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "unassigned": list(report.plan.unassigned),
         "unknown_templates": dict(report.unknown_templates.most_common()),
         "timed_out": report.timed_out,
+        "lossy": [{"title": page.title, "path": str(page.path), "text_kept": round(kept, 3)}
+                  for page, kept in report.lossy()],
         "skipped": [asdict(page) for page in report.skipped],
         "glossary": report.glossary,
         "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
@@ -95,6 +111,9 @@ def report_text(report: Report) -> str:
         lines.append(f"unknown templates (kept visibly): {names}")
     for title in report.timed_out:
         lines.append(f"hit the time bound, kept as wiki text: {title}")
+    for lossy, kept in report.lossy():
+        lines.append(f"lossy, the stub shows about {kept:.0%} of the wiki page's text: "
+                     f"{lossy.title} -> {lossy.path}")
     for page in report.skipped:
         lines.append(f"skipped, {page.kind}: {page.title} ({page.source}: {page.reason})")
     edited = [p for p in report.pages if report.action(p) == "kept-edited"]

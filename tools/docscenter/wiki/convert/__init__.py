@@ -26,6 +26,7 @@ from ..options import (
 from ..titles import next_anchor, normalise_title, section_label
 from .page import convert_fragment, convert_page, heading_anchors
 from .parsing import LITERAL_SPANS
+from .transclusion import transcluded_titles
 
 __all__ = [
     "DEFAULT_INTERWIKI",
@@ -41,4 +42,5 @@ __all__ = [
     "next_anchor",
     "normalise_title",
     "section_label",
+    "transcluded_titles",
 ]

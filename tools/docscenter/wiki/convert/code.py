@@ -26,9 +26,13 @@ _LANG_ALIASES = {
 }
 
 
+_NOWIKI_TAG = re.compile(r"<(?:/?nowiki\s*|nowiki\s*/)>", re.I)
+
+
 def pre_block(tag: Tag, ctx: Context) -> list[Block]:
-    """``<pre>``: its text, entities resolved, as plain code."""
-    text = html.unescape(raw_contents(tag))
+    """``<pre>``: its text, entities resolved, as plain code; ``<nowiki>`` tags inside it
+    only mark their text as text (MediaWiki shows the text, not the tags)."""
+    text = html.unescape(_NOWIKI_TAG.sub("", raw_contents(tag)))
     return [code_block(text.split("\n"), "text")]
 
 

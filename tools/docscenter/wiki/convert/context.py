@@ -22,7 +22,7 @@ from ...rst import Block
 from ..options import ConvertOptions, TemplateRule
 from ..titles import template_key
 from .inline import NO_STYLE, Styles, Token, paragraph
-from .wikinodes import plain_text, tag_name
+from .wikinodes import plain_text, tag_name, template_name
 
 # A simple table taken out of the text before parsing (see wiki_tables.lift_tables):
 # (caption, rows of (is header, raw cell wikitext)).
@@ -95,10 +95,16 @@ class Context:
         self.heading_stack: list[tuple[int, str]] = []  # (level, text) of open sections
         self.footnotes: dict[str, Footnote] = {}
         self.anon_refs = 0
+        self.link_numbers = 0  # bracketed external links without a text, numbered so far
+        self.transcluded = 0  # characters of other pages' text transcluded so far
+        self.endpoint_sources: list[str] = []  # the page text each endpoint directive took
         self.same_page_refs: list[tuple[str, str, str]] = []  # (role, label, text)
         self.templates = {template_key(k): v for k, v in options.templates.items()}
         self.interwiki = {k.lower(): v for k, v in options.interwiki.items()}
         self.writing_footnotes = False  # a <references/> inside a footnote adds nothing
+        # True while a block handler runs on the page's own level (see walker): a container
+        # there (a <div>) may open sections.
+        self.top_level = False
 
     @property
     def in_glossary(self) -> bool:
@@ -156,7 +162,7 @@ class Context:
 
     def template_rule(self, node: Template) -> tuple[str, TemplateRule | None]:
         """The template's key ("Note box") and the rule it maps to, if any."""
-        key = template_key(str(node.name))
+        key = template_key(template_name(node))
         return key, self.templates.get(key)
 
     def plain(self, nodes: Iterable[Node]) -> str:

@@ -101,5 +101,12 @@ def flattened(tag: Tag, ctx: Context, styles: Styles) -> list[Token]:
 
 
 def unknown_tag(tag: Tag, ctx: Context, styles: Styles) -> list[Token]:
-    """Unknown or unsafe HTML (script, iframe, ...): MediaWiki shows it as text, so do we."""
-    return [("t", str(tag), styles)]
+    """Unknown or unsafe HTML (script, iframe, details, ...): MediaWiki shows the tags as
+    text, so do we; what they hold is wikitext like any other (a <div> in a <details>)."""
+    if tag.self_closing or tag.wiki_markup or tag.closing_tag is None:
+        return [("t", str(tag), styles)]
+    opening = f"<{tag.tag}{''.join(str(a) for a in tag.attributes)}{tag.padding}>"
+    if not str(tag).startswith(opening):  # written in some way the parts do not give back
+        return [("t", str(tag), styles)]
+    return ([("t", opening, styles)] + ctx.tokens(tag.contents.nodes, styles)
+            + [("t", f"</{tag.closing_tag}>", styles)])

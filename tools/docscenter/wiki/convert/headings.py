@@ -41,8 +41,9 @@ def heading(node: Heading, ctx: Context, nested: bool) -> list[Block]:
 
 
 def html_heading(tag: Tag, ctx: Context) -> list[Block]:
-    """``<h1>`` ... ``<h6>`` inside the text: a rubric, as they cannot open a section."""
-    return heading(Heading(tag.contents, int(tag_name(tag)[1:])), ctx, nested=True)
+    """``<h1>`` ... ``<h6>``: a section on the page's own level (MediaWiki shows a heading),
+    a rubric where no section may open."""
+    return heading(Heading(tag.contents, int(tag_name(tag)[1:])), ctx, nested=not ctx.top_level)
 
 
 def heading_text(node: Heading, ctx: Context, styles: Styles, after: Node | None) -> list[Token]:

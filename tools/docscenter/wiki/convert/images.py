@@ -24,6 +24,9 @@ _IMAGE_OPTION = re.compile(
 )
 
 
+_FRAMED = re.compile(r"^(thumb|thumbnail|frame|framed)(=.*)?$", re.I | re.S)
+
+
 def is_image(link: Wikilink) -> bool:
     """True for ``[[File:x]]``, not ``[[:File:x]]`` (a link to the file's page)."""
     target = str(link.title).strip()
@@ -55,14 +58,21 @@ def _figure(node: Wikilink, ctx: Context, caption_nodes: list[Node] | None) -> l
     ctx.images.append(name)
     caption: list[Node] = []
     alt = ""
+    framed = False
     for part in _split_params(node.text):
         value = plain_text(part).strip()
         if value.lower().startswith("alt="):
             alt = value[4:]
         elif not _IMAGE_OPTION.match(value):
             caption = part
+        framed = framed or bool(_FRAMED.match(value))
     if caption_nodes is not None:
         caption = caption_nodes
+    elif not framed:
+        # Without thumb or frame the wiki shows the image alone: the caption is its title
+        # and, without an alt=, its alternative text.
+        alt = alt or " ".join(plain_text(caption).split())
+        caption = []
     # A figure caption must be one paragraph: line breaks become spaces.
     caption = [Text(" ") if isinstance(n, Tag) and tag_name(n) == "br" else n for n in caption]
     caption_lines = ctx.paragraph([caption]) if caption else []

@@ -17,8 +17,13 @@ def blockquote(tag: Tag, ctx: Context) -> list[Block]:
 
 
 def container(tag: Tag, ctx: Context) -> list[Block]:
-    """``<div>``, ``<center>``, ``<dl>``, ``<noinclude>``...: their contents, as blocks."""
-    return ctx.blocks(tag.contents.nodes)
+    """``<div>``, ``<center>``, ``<dl>``, ``<noinclude>``...: their contents, as blocks; on
+    the page's own level their headings open sections, as they do on the wiki."""
+    nodes = list(tag.contents.nodes)
+    if nodes and isinstance(nodes[0], Text):
+        # Text right after the opening tag is not at a line start: never preformatted.
+        nodes[0] = Text(nodes[0].value.lstrip(" \t"))
+    return ctx.blocks(nodes, nested=not ctx.top_level)
 
 
 def poem(tag: Tag, ctx: Context) -> list[Block]:

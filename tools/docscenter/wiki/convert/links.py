@@ -4,9 +4,10 @@ bare links keep only safe schemes."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from mwparserfromhell.nodes import ExternalLink, Node, Text, Wikilink
 
@@ -21,12 +22,26 @@ _TRAIL = re.compile(r"[a-z]+")
 
 
 def wikilink(node: Wikilink, ctx: Context, styles: Styles, after: Node | None) -> list[Token]:
-    """``[[Page#anchor|text]]``; letters right after ``]]`` join the text (the link trail)."""
+    """``[[Page#anchor|text]]``; letters right after ``]]`` join the text (the link trail).
+    As on the wiki: entities and percent escapes in the target are decoded, a target no
+    title can have stays text, as do a pipe with no text after it (the pipe trick is applied
+    when a page is saved, never to imported text) and a link inside the text."""
     raw = str(node.title).strip()
-    colon = raw.startswith(":")
-    target = raw.lstrip(":").strip()
-    text = " ".join(plain_text(node.text.nodes).split()) if node.text is not None else ""
+    target_raw = _decoded(raw)
+    colon = target_raw.startswith(":")
+    target = target_raw.lstrip(":").strip()
     page, _, anchor = target.partition("#")
+    if _INVALID_TITLE.search(page) or not (page.strip() or anchor) or (
+            node.text is not None and not str(node.text)):
+        return [("t", str(node), styles)]
+    text_nodes = node.text.nodes if node.text is not None else []
+    if any(isinstance(n, Wikilink) for n in text_nodes):
+        # A link inside a link's text: the outer one is text around the inner one.
+        return ([("t", f"[[{node.title}|", styles)] + ctx.tokens(text_nodes, styles)
+                + [("t", "]]", styles)])
+    # An external link inside the text is shown as written.
+    text = " ".join(plain_text([Text(str(n)) if isinstance(n, ExternalLink) else n
+                                for n in text_nodes]).split())
     title = normalise_title(page) if page.strip() else ""
     ns = title.partition(":")[0]
     if not colon and ns == "Category":
@@ -35,14 +50,27 @@ def wikilink(node: Wikilink, ctx: Context, styles: Styles, after: Node | None) -
     if not colon and ns in ("File", "Image"):
         return [("t", text or title, styles)]
     if not text:
-        text = target if not colon else raw.lstrip(":")
-        text = text.replace("_", " ") if not anchor else text
+        # The target as typed (underscores kept), its entities and escapes decoded.
+        text = target if not colon else target_raw.lstrip(":")
     if isinstance(after, Text):
         trail = _TRAIL.match(after.value)
         if trail:
             text += trail.group(0)
             after.value = after.value[trail.end() :]
     return _link(page, title, anchor, text, ctx, styles)
+
+
+# Characters no wiki title holds (a link to such a target is text on the wiki).
+_INVALID_TITLE = re.compile(r"[<>\[\]{}|\x00-\x1f\x7f]")
+
+
+def _decoded(target: str) -> str:
+    """A link target as MediaWiki reads it: entities, then percent escapes, decoded."""
+    if "&" in target:
+        target = html.unescape(target)
+    if "%" in target:
+        target = unquote(target)
+    return target
 
 
 def _link(page: str, title: str, anchor: str, text: str, ctx: Context,
@@ -89,11 +117,15 @@ def external_link(node: ExternalLink, ctx: Context, styles: Styles,
     text = " ".join(plain_text(node.title.nodes).split()) if node.title is not None else ""
     if not _SCHEMES.match(url):
         return [("t", str(node), styles)]
+    if node.title is not None and any(isinstance(n, Wikilink) for n in node.title.nodes):
+        # [http://x [[Page]]]: the wiki shows an empty external link, then the inner one.
+        return ctx.tokens(node.title.nodes, styles)
     if url.startswith("//"):
         url = "https:" + url
     if node.brackets and not text:
-        # [http://x] shows as a numbered link in MediaWiki; the URL is clearer here.
-        text = url
+        # [http://x] shows as a link numbered on the page: [1], [2]... as on the wiki.
+        ctx.link_numbers += 1
+        text = f"[{ctx.link_numbers}]"
     return [("a", rst.anonymous_link(text, url), styles)]
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 
-from mwparserfromhell.nodes import Node, Tag
+from mwparserfromhell.nodes import Comment, Node, Tag
 
 from ... import rst
 from ...rst import Block, join_blocks
 from .context import Context
 from .inline import BOLD, NO_STYLE, emit_lines
-from .wikinodes import LIST_TAGS, children, plain_text, tag_name
+from .wikinodes import LIST_TAGS, children, is_blank, plain_text, tag_name
 
 Item = tuple[str, list[Node]]  # (list prefix such as "*#", the line's content)
 
@@ -58,14 +58,78 @@ def list_blocks(group: list[Item], ctx: Context, depth: int = 0,
 
 
 def html_list(tag: Tag, ctx: Context) -> list[Block]:
-    """``<ul>``, ``<ol>``: a bullet or enumerated list of their ``<li>``."""
+    """``<ul>``, ``<ol>``: a bullet or enumerated list of their ``<li>``. What stands between
+    the items (a ``<ul>`` nested straight in a ``<ul>``, stray text) is shown where it is, as
+    MediaWiki does: under the item before it, or before the list."""
     marker = "#." if tag_name(tag) == "ol" else "*"
-    rendered = [
-        join_blocks(ctx.blocks(n.contents.nodes), False)
-        for n in children(tag)
-        if isinstance(n, Tag) and tag_name(n) == "li"
-    ]
-    return [("list", _list_lines(marker, rendered))] if rendered else []
+    before: list[Block] = []
+    entries: list[list[Block]] = []
+    stray: list[Node] = []
+
+    def flush_stray() -> None:
+        if stray and not is_blank(stray):
+            (entries[-1] if entries else before).extend(ctx.blocks(list(stray)))
+        stray.clear()
+
+    for node in children(tag):
+        if isinstance(node, Tag) and tag_name(node) == "li":
+            flush_stray()
+            entries.append(ctx.blocks(node.contents.nodes))
+        elif not isinstance(node, Comment):
+            stray.append(node)
+    flush_stray()
+    rendered = [join_blocks(blocks, False) for blocks in entries]
+    return before + ([("list", _list_lines(marker, rendered))] if rendered else [])
+
+
+def html_definition_list(tag: Tag, ctx: Context) -> list[Block]:
+    """``<dl>`` with ``<dt>`` terms and ``<dd>`` definitions: a definition list (a ``<dd>``
+    without a term is indented text, a term without a definition a bold line)."""
+    blocks: list[Block] = []
+    term: list[Node] | None = None
+    stray: list[Node] = []
+
+    def flush(definition: list[Block] | None) -> None:
+        nonlocal term
+        if stray and not is_blank(stray):
+            blocks.extend(ctx.blocks(list(stray)))
+        stray.clear()
+        if definition is not None or term is not None:
+            blocks.extend(_definition(term, definition or [], ctx))
+        term = None
+
+    for node in children(tag):
+        name = tag_name(node) if isinstance(node, Tag) else ""
+        if isinstance(node, Tag) and name == "dt":
+            flush(None)
+            term = list(node.contents.nodes)
+        elif isinstance(node, Tag) and name == "dd":
+            flush(ctx.blocks(node.contents.nodes))
+        elif not isinstance(node, Comment):
+            stray.append(node)
+    flush(None)
+    return _joined_definitions(blocks)
+
+
+def _definition(term: list[Node] | None, definition: list[Block],
+                ctx: Context) -> list[Block]:
+    inner = join_blocks(definition, False)
+    if not inner:
+        return _dl_blocks([(";", term)], 0, ctx, False) if term else []
+    if term is None:
+        return [_quote(inner)]
+    return [("dl", [_glossary_term(term, inner, ctx)] + rst.indent(inner, 3))]
+
+
+def _joined_definitions(blocks: list[Block]) -> list[Block]:
+    """Neighbouring definitions make one list."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and block[0] == "dl" and out[-1][0] == "dl":
+            out[-1] = ("dl", out[-1][1] + [""] + block[1])
+        else:
+            out.append(block)
+    return out
 
 
 def _kind(ch: str) -> str:
@@ -106,19 +170,19 @@ def _list_lines(marker: str, rendered: list[list[str]]) -> list[str]:
 
 # -- definition lists and indentation -------------------------------------------------------------
 
-# A definition list entry: the term's nodes (None: plain indentation) and the blocks under it.
-_Entry = tuple[list[Node] | None, list[Block]]
+# A definition list entry: the term's nodes (None: plain indentation), the blocks under it,
+# and whether it starts a list of its own.
+_Entry = tuple[list[Node] | None, list[Block], bool]
 
 
 def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> list[Block]:
     blocks: list[Block] = []
-    for term, body in _dl_entries(group, depth, ctx):
+    for term, body, restart in _dl_entries(group, depth, ctx):
         inner = join_blocks(body, False)
         if term is None:
-            if in_item:
-                blocks.extend(body)
-            elif inner:
-                blocks.append(("quote", rst.indent(inner, 4)))
+            # Indented under the item too ("#:"), as the wiki shows it.
+            if inner:
+                blocks.append(_quote(inner))
             continue
         if not inner:
             # A term alone is a bold line in MediaWiki (often used as a small heading).
@@ -126,10 +190,10 @@ def _dl_blocks(group: list[Item], depth: int, ctx: Context, in_item: bool) -> li
             blocks.append(("para", [" ".join(line for line in bold if line)]))
             continue
         item = [_glossary_term(term, inner, ctx)] + rst.indent(inner, 3)
-        if blocks and blocks[-1][0] == "dl":
+        if blocks and blocks[-1][0] == "dl" and not restart:
             blocks[-1][1].extend([""] + item)
         else:
-            blocks.append(("dl", item))
+            blocks.append(("dl", item))  # a list of its own (join_blocks keeps it apart)
     return blocks
 
 
@@ -137,34 +201,55 @@ def _dl_entries(group: list[Item], depth: int, ctx: Context) -> list[_Entry]:
     entries: list[_Entry] = []
     deeper: list[Item] = []
 
-    def flush_deeper() -> None:
-        if deeper:
-            if not entries:
-                entries.append((None, []))
-            entries[-1][1].extend(list_blocks(list(deeper), ctx, depth + 1, in_item=False))
-            deeper.clear()
+    def flush_deeper() -> bool:
+        if not deeper:
+            return False
+        if not entries:
+            entries.append((None, [], False))
+        entries[-1][1].extend(list_blocks(list(deeper), ctx, depth + 1, in_item=False))
+        deeper.clear()
+        return True
 
     for markers, nodes in group:
         if len(markers) > depth + 1:
             deeper.append((markers, nodes))
             continue
-        flush_deeper()
+        # A term right after deeper items starts a new list on the wiki.
+        after_deeper = flush_deeper()
         if markers[depth] == ";" and plain_text(nodes).strip():
-            entries.append((nodes, []))
+            entries.append((nodes, [], after_deeper))
+        elif markers[depth] == ";":
+            # A term showing nothing ("; &nbsp;", a spacer): an empty term on the wiki.
+            entries.append(([], [("comment", [".."])], after_deeper))
         elif entries and (entries[-1][0] is not None or markers[depth] == ":"):
-            entries[-1][1].extend(ctx.line_blocks(nodes))
+            entries[-1][1].extend(_item_blocks(nodes, ctx))
         else:
-            entries.append((None, ctx.line_blocks(nodes)))
+            entries.append((None, _item_blocks(nodes, ctx), False))
     flush_deeper()
     return entries
+
+
+def _quote(inner: list[str]) -> Block:
+    """An indented block of ``inner``; one starting with an indented block of its own
+    ("::" lines) keeps both levels (docutils would read one deeper block)."""
+    if inner and inner[0].startswith(" "):
+        inner = ["..", ""] + inner
+    return ("quote", rst.indent(inner, 4))
+
+
+def _item_blocks(nodes: list[Node], ctx: Context) -> list[Block]:
+    """The blocks of an indented line; one showing nothing (":", ":&nbsp;", a spacer) still
+    makes its indented block on the wiki: one holding an empty comment here (nothing to
+    read, as there)."""
+    return ctx.line_blocks(nodes) or [("comment", [".."])]
 
 
 def _glossary_term(term: list[Node], inner: list[str], ctx: Context) -> str:
     """The term's reST; in a Glossary section the term is also collected, and becomes a
     reference to the shared glossary when the importer gave its spellings."""
     term_rst = _term(term, ctx)
-    if ctx.in_glossary:
-        plain = " ".join(plain_text(term).split())
+    plain = " ".join(plain_text(term).split())
+    if ctx.in_glossary and plain:
         ctx.glossary.append((plain, "\n".join(inner)))
         spellings = ctx.options.glossary_terms
         if spellings is not None and plain and not re.search(r"[`<>\\]", plain):

@@ -15,14 +15,16 @@ from ... import rst
 from ...rst import Block, join_blocks
 from ..options import ConvertedPage, ConvertOptions
 from ..titles import next_anchor, normalise_title
-from .context import Context, SplitTable
+from .context import Context
+from .coverage import share_kept, visible_words
 from .endpoint_fields import Endpoint, render
 from .endpoints import split
 from .handlers import HANDLERS
 from .inline import inline_rst
+from .parser_functions import expand_text
 from .parsing import parse, preclean
 from .references import footnotes
-from .wiki_tables import lift_tables
+from .wiki_tables import close_tables, lift_tables
 from .wikinodes import plain_text
 
 
@@ -35,11 +37,16 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
     """Convert a whole wiki page into a reST document (label, title, body)."""
     ctx, code, text = _start(wikitext, title, options)
     redirect = _redirect_target(text)
+    kept = 1.0
     if redirect is not None:
         body = _redirect_body(redirect, code, ctx)
         redirect = normalise_title(redirect[2:-2].split("|")[0].split("#")[0])
     else:
+        words = visible_words(code, ctx.lifted, ctx.templates)
         body = _body(text, code, ctx)
+        # An endpoint's text becomes the fields of its directive (endpoint_fields answers
+        # for them): its words count as kept.
+        kept = share_kept(words, "\n".join(body + ctx.endpoint_sources))
     body = _drop_dangling_refs(body, ctx)
     page_title = " ".join((ctx.display_title or options.heading or title).split()) or title
     head: list[str] = []
@@ -58,6 +65,7 @@ def convert_page(wikitext: str, title: str, options: ConvertOptions) -> Converte
         glossary=ctx.glossary,
         images=list(dict.fromkeys(ctx.images)),
         warnings=ctx.warnings,
+        text_kept=kept,
     )
 
 
@@ -71,12 +79,13 @@ def convert_fragment(wikitext: str, options: ConvertOptions) -> str:
 
 def _start(wikitext: str, title: str, options: ConvertOptions) -> tuple[Context, Wikicode, str]:
     """The context of a new conversion, the parsed page and its cleaned text."""
-    text = preclean(wikitext)
-    lifted: list[SplitTable] = []
+    ctx = Context(options, title, frozenset(), HANDLERS)
+    text = close_tables(expand_text(preclean(wikitext), ctx))
     if options.table_fast_path:
-        text, lifted = lift_tables(text)
+        text, ctx.lifted = lift_tables(text)
     code = parse(text)
-    return Context(options, title, _anchors_of(code), HANDLERS, lifted), code, text
+    ctx.anchors = _anchors_of(code)
+    return ctx, code, text
 
 
 def _anchors_of(code: Wikicode) -> frozenset[str]:
@@ -143,6 +152,7 @@ def _body(text: str, code: Wikicode, ctx: Context) -> list[str]:
             nodes = code.nodes if segment == text else parse(segment).nodes
             blocks += ctx.blocks(nodes, nested=False)
             continue
+        ctx.endpoint_sources.append(segment.source)
         rendered = render(converted_endpoint(segment, ctx))
         if rendered.strip():
             blocks.append(("raw", rendered.rstrip("\n").split("\n")))

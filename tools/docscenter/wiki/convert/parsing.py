@@ -27,11 +27,23 @@ _BALANCED = ("b", "i", "u", "s", "strong", "em", "small", "big", "font", "span",
 _BALANCED_TAG = re.compile(rf"<(/?)({'|'.join(_BALANCED)})(?:\s[^<>]*?)?\s*(/?)>", re.I)
 
 
+# An opening tag with <nowiki>...</nowiki> in its attributes: the attribute holds the text.
+_ATTRIBUTE_NOWIKI = re.compile(
+    r"<[A-Za-z][\w-]*\s(?:[^<>]|<nowiki>[^<>]*</nowiki>)*?<nowiki>[^<>]*</nowiki>"
+    r"(?:[^<>]|<nowiki>[^<>]*</nowiki>)*>", re.I)
+
+
+def _attribute_text(match: re.Match[str]) -> str:
+    return re.sub(r"</?nowiki>", "", match.group(), flags=re.I)
+
+
 def preclean(text: str) -> str:
     """Remove what mwparserfromhell parses slowly or wrongly and MediaWiki treats as noise."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # Python (and so docutils) also splits lines at these; MediaWiki does not.
     text = _LINE_SEPARATORS.sub(" ", text)
+    if "<nowiki" in text.lower():
+        text = _ATTRIBUTE_NOWIKI.sub(_attribute_text, text)
     parts = _PROTECTED.split(text)
     # re.split with two groups yields: text, whole-match, tag-name, text, ...
     plain = [parts[i] for i in range(0, len(parts), 3)]
@@ -45,6 +57,7 @@ def preclean(text: str) -> str:
         if count:
             # Unbalanced inline tags make parsing quadratic; their text is what matters.
             joined = re.sub(rf"</?{name}(?:\s[^<>]*)?/?>", "", joined, flags=re.I)
+    joined += _closed_lists(joined)
     # Attributes of ordinary HTML tags mean nothing in reST and cost parse time.
     joined = _HTML_OPEN.sub(_keep_attributes, joined)
     plain = joined.split("\x00")
@@ -56,15 +69,37 @@ def preclean(text: str) -> str:
     return "".join(out)
 
 
+_LIST_TAG = re.compile(r"<(/?)(ol|ul)\b(?:\s[^<>]*)?>", re.I)
+
+
+def _closed_lists(text: str) -> str:
+    """The closing tags of the HTML lists left open (an <ol> with no </ol>): MediaWiki's
+    HTML clean-up closes them at the end of the page, and so do we."""
+    if "<ol" not in text.lower() and "<ul" not in text.lower():
+        return ""
+    open_lists: list[str] = []
+    for match in _LIST_TAG.finditer(text):
+        name = match[2].lower()
+        if not match[1]:
+            open_lists.append(name)
+        elif name in open_lists:
+            del open_lists[len(open_lists) - 1 - open_lists[::-1].index(name)]
+    return "".join(f"</{name}>" for name in reversed(open_lists))
+
+
 _STYLED_HTML = ("div|span|ul|ol|li|dl|dt|dd|table|tr|td|th|thead|tbody|tfoot|caption|font|"
                 "small|big|center|b|i|u|s|em|strong|code|tt|sub|sup|blockquote|h[1-6]|abbr|cite")
-_HTML_OPEN = re.compile(rf"<({_STYLED_HTML})(\s[^<>]*?)(/?)>", re.I)
+# Quoted attribute values may hold ">" (style="background:url(a>b)"), never "<".
+_HTML_OPEN = re.compile(rf"<({_STYLED_HTML})(\s(?:\"[^\"<]*\"|'[^'<]*'|[^<>\"'])*?)(/?)>", re.I)
 _KEPT_ATTRIBUTE = re.compile(r"\b(colspan|rowspan)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]*)", re.I)
 
 
 def _keep_attributes(match: re.Match[str]) -> str:
     kept = " ".join(m.group(0) for m in _KEPT_ATTRIBUTE.finditer(match.group(2)))
-    return f"<{match.group(1)}{' ' + kept if kept else ''}{match.group(3)}>"
+    # A literal span (<math>, <pre>...) inside a dropped attribute stands for one taken out
+    # of the text: its place mark stays, after the tag, so every span goes back to its place.
+    places = "\x00" * match.group(2).count("\x00")
+    return f"<{match.group(1)}{' ' + kept if kept else ''}{match.group(3)}>{places}"
 
 
 def parse(text: str) -> Wikicode:

@@ -8,6 +8,10 @@ from ...rst import has_combining, indent, width
 
 # Wider grid tables are unreadable in an editor; they become list tables.
 MAX_GRID_WIDTH = 240
+# reST tables are rectangular, wiki rows are not: a slot no cell of the wiki covers holds an
+# empty comment, and the build drops such cells at a row's end (sphinxext.imported), so each
+# row shows the cells the wiki gave it. The converter writes no empty comment anywhere else.
+PAD = ".."
 
 
 @dataclass
@@ -45,11 +49,11 @@ def _place(rows: list[list[Cell]]) -> tuple[list[_Placed], int, int]:
             c += cell.colspan
     ncols = max((c + 1 for _, c in taken), default=0)
     nrows = len(rows)
-    # Fill holes of ragged rows with empty cells so every grid slot is covered once.
+    # Fill holes of ragged rows with padding so every grid slot is covered once.
     for r in range(nrows):
         for c in range(ncols):
             if (r, c) not in taken:
-                placed.append(_Placed(Cell([]), r, c))
+                placed.append(_Placed(Cell([PAD]), r, c))
                 taken.add((r, c))
     return placed, nrows, ncols
 

@@ -4,13 +4,16 @@ table. Unknown templates are counted and stay visible, their parameters converte
 
 from __future__ import annotations
 
+import re
+
 from mwparserfromhell.nodes import Comment, Node, Template
 
 from ... import rst
 from ...rst import Block, join_blocks
 from ..options import TemplateRule
+from ..titles import wiki_url
 from .context import Context
-from .inline import Styles, Token
+from .inline import NO_STYLE, Styles, Token, paragraph
 from .parser_functions import expand
 from .wikinodes import is_blank, plain_text, template_text, unknown_key
 
@@ -33,7 +36,9 @@ def template_tokens(node: Template, ctx: Context, styles: Styles,
     """A template inside a line: by its rule's kind; unknown ones stay as written."""
     key, rule = ctx.template_rule(node)
     if rule is None:
-        ctx.unknown[unknown_key(key)] += 1
+        _count_unknown(key, ctx)
+        if _shows_nothing_more(node, key):
+            return missing_template(key, ctx, styles)
         return [("a", rst.literal(str(node)), styles)]
     handler = ctx.handlers.inline_templates.get(rule.kind, inline_text)
     return handler(node, key, rule, ctx, styles)
@@ -63,6 +68,34 @@ def inline_text(node: Template, key: str, rule: TemplateRule, ctx: Context,
     """Templates that only show their text."""
     value = template_text(node, rule)
     return [] if value is None else ctx.tokens(expand(value.nodes, ctx), styles)
+
+
+def _count_unknown(key: str, ctx: Context) -> None:
+    """Note an unknown template for the report (a page "{{:Page}}" the import lacks is none:
+    no template rule could map it)."""
+    if not key.startswith(":"):
+        ctx.unknown[unknown_key(key)] += 1
+
+
+def missing_template(key: str, ctx: Context, styles: Styles) -> list[Token]:
+    """What the wiki shows for a template it lacks: a link to ``Template:Name`` (at the wiki,
+    when its address is known); for a page it lacks (``{{:Page}}``), a link to the page."""
+    title = key[1:].strip() if key.startswith(":") else "Template:" + key
+    url = wiki_url(ctx.options.wiki_url, title, "")
+    return [("a", rst.anonymous_link(title, url), styles)] if url else [("t", title, styles)]
+
+
+def _shows_nothing_more(node: Template, key: str) -> bool:
+    """True for an unknown template whose call holds nothing to show (no parameter with a
+    value): "Template:Name" says all the call does. Parser functions and names no title can
+    have stay as written."""
+    # "{{formatnum:1}}", "{{Ns:Page}}": a parser function or another page, not a template.
+    if key.startswith("#") or ":" in key[1:] or not key.strip(":") or _NOT_A_TITLE.search(key):
+        return False
+    return not any(str(param.value).strip() for param in node.params)
+
+
+_NOT_A_TITLE = re.compile(r"[<>\[\]{}|#\x00-\x1f]")
 
 
 # -- blocks ---------------------------------------------------------------------------------------
@@ -97,7 +130,9 @@ def admonition(node: Template, key: str, rule: TemplateRule, ctx: Context) -> li
 def unknown_box(node: Template, key: str, ctx: Context) -> list[Block]:
     """An unknown template, kept visible: a box titled with its name, its parameters
     converted (named ones as a definition list), so no content is lost."""
-    ctx.unknown[unknown_key(key)] += 1
+    _count_unknown(key, ctx)
+    if _shows_nothing_more(node, key):
+        return paragraph(missing_template(key, ctx, NO_STYLE))
     if not node.params or key.startswith("#"):
         return [("para", [rst.literal(str(node))])]
     box: list[Block] = []

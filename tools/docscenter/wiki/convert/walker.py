@@ -111,7 +111,7 @@ class _Walk:
         if isinstance(first, Tag) and first.wiki_markup and tag_name(first) == "hr":
             # "----": the rest of the line is a line of its own.
             self.flush()
-            self.blocks.extend(ctx.block(first))
+            self.blocks.extend(self.block(first))
             self.segments(line[1:])
             return i + 1
         if self.is_preformatted(line):
@@ -151,6 +151,16 @@ class _Walk:
         self.blocks.append(code.code_block(pre, "text"))
         return i
 
+    def block(self, node: Node) -> list[Block]:
+        """The blocks of a node that makes blocks; a container on the page's own level
+        (a ``<div>`` outside lists, cells and boxes) may open sections, as on the wiki."""
+        ctx = self.ctx
+        outer, ctx.top_level = ctx.top_level, not self.nested
+        try:
+            return ctx.block(node)
+        finally:
+            ctx.top_level = outer
+
     def segments(self, line: list[Node]) -> None:
         """Add a paragraph line, splitting it where block-level nodes sit inside it."""
         current: list[Node] = []
@@ -160,7 +170,7 @@ class _Walk:
                     self.para.append(current)
                     current = []
                 self.flush()
-                self.blocks.extend(self.ctx.block(node))
+                self.blocks.extend(self.block(node))
             else:
                 current.append(node)
         if current and not is_blank(current):

@@ -62,11 +62,15 @@ class _TableReader:
     def _cell_outside_row(self, child: Tag) -> None:
         contents = child.contents.nodes
         first = contents[0] if contents else None
-        if (child.wiki_markup == "|" and isinstance(first, Text)
-                and first.value.startswith("+") and self.caption is None and not self.rows):
-            # mwparserfromhell reads "|+ caption" as a cell starting with "+".
-            self.caption = [Text(first.value[1:])] + list(contents[1:])
-            return
+        if child.wiki_markup == "|" and self.caption is None and not self.rows:
+            # mwparserfromhell reads "|+ caption" as a cell starting with "+", and
+            # "|+ style=x | caption" as a cell whose first attribute is "+".
+            if isinstance(first, Text) and first.value.startswith("+"):
+                self.caption = [Text(first.value[1:])] + list(contents[1:])
+                return
+            if child.attributes and str(child.attributes[0].name).strip() == "+":
+                self.caption = list(contents)
+                return
         if not self.rows:
             self.rows.append([])
         self.rows[-1].append(_cell(child, self.ctx))
@@ -125,16 +129,51 @@ _RISKY = re.compile(r"\{\{|\{\||<(?:ref|nowiki|pre|source|syntaxhighlight|math|g
                     r"|\[\[[^\]]*\|\||<[A-Za-z/!][^>\n]*$", re.I | re.M)
 
 
+def _literal_lines(text: str) -> set[int]:
+    """Numbers of the lines inside <pre>, <nowiki>, <source>... or comments: text, never
+    table markup."""
+    protected: set[int] = set()
+    for match in LITERAL_SPANS.finditer(text):
+        first = text.count("\n", 0, match.start())
+        protected.update(range(first, first + match.group().count("\n") + 1))
+    return protected
+
+
+_OPEN = re.compile(r"^[ \t]*(:*)[ \t]*\{\|")
+_CLOSE = re.compile(r"^[ \t]*\|\}")
+
+
+def close_tables(text: str) -> str:
+    """Tables as MediaWiki reads them: one opened after indentation (``:{|``) is an indented
+    table (a block quote around it here), and one left open is closed at the end of the page."""
+    if "{|" not in text:
+        return text
+    lines = text.split("\n")
+    protected = _literal_lines(text)
+    open_tables: list[int] = []  # the indentation depth of each table still open
+    for i, line in enumerate(lines):
+        if i in protected:
+            continue
+        opened = _OPEN.match(line)
+        if opened:
+            depth = len(opened[1])
+            open_tables.append(depth)
+            if depth:
+                lines[i] = "<blockquote>" * depth + "\n" + line[opened.end(1):].lstrip()
+        elif open_tables and _CLOSE.match(line):
+            depth = open_tables.pop()
+            if depth:
+                lines[i] += "\n" + "</blockquote>" * depth
+    closing = "".join("\n|}" + "\n</blockquote>" * depth for depth in reversed(open_tables))
+    return "\n".join(lines) + closing
+
+
 def lift_tables(text: str) -> tuple[str, list[SplitTable]]:
     """Replace simple top-level tables by placeholder lines; return the text and the tables."""
     if "{|" not in text:
         return text, []
     lines = text.split("\n")
-    # Lines inside <pre>, <nowiki>, <source>... or comments are text, never tables.
-    protected: set[int] = set()
-    for match in LITERAL_SPANS.finditer(text):
-        first = text.count("\n", 0, match.start())
-        protected.update(range(first, first + match.group().count("\n") + 1))
+    protected = _literal_lines(text)
     out: list[str] = []
     tables: list[SplitTable] = []
     i = 0
@@ -173,7 +212,7 @@ def _split_table(body: list[str]) -> SplitTable | None:
         elif stripped.startswith("|+"):
             if caption is not None or rows:
                 return None
-            caption = stripped[2:].strip()
+            caption = _caption_text(stripped[2:])
         elif stripped.startswith(("|", "!")):
             header = stripped[0] == "!"
             if header and "||" in stripped and "!!" in stripped:
@@ -188,6 +227,14 @@ def _split_table(body: list[str]) -> SplitTable | None:
         elif line.strip():
             return None  # text between rows: leave it to the parser
     return caption, [[(header, "\n".join(lines)) for header, lines in row] for row in rows]
+
+
+_CAPTION_ATTRIBUTES = re.compile(r"^[^|\[\]{}<>]*=[^|\[\]{}<>]*\|(?!\|)")
+
+
+def _caption_text(raw: str) -> str:
+    """A caption's text: "style=x | text" has attributes before its one "|"."""
+    return _CAPTION_ATTRIBUTES.sub("", raw, count=1).strip()
 
 
 def placeholder(line: list[Node]) -> int | None:

@@ -51,10 +51,21 @@ MAGIC = re.compile(r"__[A-Z]+__|~{3,5}")  # behaviour switches and signatures: d
 
 def tag_name(tag: Tag) -> str:
     """The lower-case tag name (mwparserfromhell keeps it as wikicode)."""
-    nodes = tag.tag.nodes
-    if len(nodes) == 1 and isinstance(nodes[0], Text):
-        return str(nodes[0].value).strip().lower()
-    return str(tag.tag).strip().lower()
+    # Asked for many times per tag while a page converts: kept on the tag the first time.
+    name: str | None = getattr(tag, "_docscenter_name", None)
+    if name is None:
+        nodes = tag.tag.nodes
+        if len(nodes) == 1 and isinstance(nodes[0], Text):
+            name = str(nodes[0].value).strip().lower()
+        else:
+            name = str(tag.tag).strip().lower()
+        tag._docscenter_name = name  # type: ignore[attr-defined]
+    return name
+
+
+def template_name(node: Template) -> str:
+    """A template's name as written, comments left out ("Note<!-- box -->" is "Note")."""
+    return "".join(str(n) for n in node.name.nodes if not isinstance(n, Comment)).strip()
 
 
 def split_nodes(nodes: Iterable[Node], separator: str) -> list[list[Node]]:
@@ -179,7 +190,7 @@ def _template_plain(node: Template, templates: Mapping[str, TemplateRule] | None
                     unknown: Counter[str] | None) -> str:
     if templates is None:
         return str(node)
-    key = template_key(str(node.name))
+    key = template_key(template_name(node))
     rule = templates.get(key)
     if rule is None:
         if unknown is not None:
