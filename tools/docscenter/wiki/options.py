@@ -82,6 +82,9 @@ class ConvertOptions:
     # to the shared glossary, spelt as there (lower-case term -> spelling); terms it lacks
     # keep the wiki's spelling (the importer adds them to the glossary).
     glossary_terms: Mapping[str, str] | None = None
+    # The schemes an external link may have (the center's docscenter_allowed_uri_schemes);
+    # a link with another scheme stays text, which the extension would otherwise unlink.
+    link_schemes: tuple[str, ...] = ("http", "https", "mailto")
     # Simple tables are split line by line instead of parsed (much faster, same result);
     # False sends every table through the full parse (the tests compare both).
     table_fast_path: bool = True
