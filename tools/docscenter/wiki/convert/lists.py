@@ -3,8 +3,6 @@ HTML ``<ul>``/``<ol>``. Terms of a Glossary section are collected for the shared
 
 from __future__ import annotations
 
-import re
-
 from mwparserfromhell.nodes import Node, Tag
 
 from ... import rst
@@ -167,8 +165,8 @@ def _glossary_term(term: list[Node], inner: list[str], ctx: Context) -> str:
         plain = " ".join(plain_text(term).split())
         ctx.glossary.append((plain, "\n".join(inner)))
         spellings = ctx.options.glossary_terms
-        if spellings is not None and plain and not re.search(r"[`<>\\]", plain):
-            term_rst = f":term:`{spellings.get(plain.lower(), plain)}`"
+        if spellings is not None and plain:
+            term_rst = rst.role("term", spellings.get(plain.lower(), plain))
     return term_rst
 
 
