@@ -155,7 +155,7 @@ def converted_endpoint(endpoint: Endpoint, ctx: Context) -> Endpoint:
     (footnotes and labels stay unique on the page)."""
 
     def fields(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(name, _fragment(text, ctx) if text.strip() else "") for name, text in entries]
+        return [(name, _field_body(text, ctx) if text.strip() else "") for name, text in entries]
 
     # Converted in the order they are written: description, then fields by kind.
     description = _fragment(endpoint.description, ctx) if endpoint.description else ""
@@ -163,6 +163,16 @@ def converted_endpoint(endpoint: Endpoint, ctx: Context) -> Endpoint:
                    queries=fields(endpoint.queries), reqheaders=fields(endpoint.reqheaders),
                    resheaders=fields(endpoint.resheaders),
                    statuscodes=fields(endpoint.statuscodes))
+
+
+def _field_body(wikitext: str, ctx: Context) -> str:
+    """A field's text as reST: one line when it is one paragraph, else its blocks as the
+    converter wrote them (never joined into one line, where a literal block's text or a list
+    would become live markup: :func:`.endpoint_fields.render` indents them under the field)."""
+    blocks = [block for block in ctx.blocks(parse(preclean(wikitext)).nodes) if block[1]]
+    if len(blocks) == 1 and blocks[0][0] == "para" and not blocks[0][1][0].startswith("| "):
+        return " ".join(line.strip() for line in blocks[0][1])
+    return "\n".join(join_blocks(blocks, False))
 
 
 def _fragment(wikitext: str, ctx: Context) -> str:
