@@ -57,6 +57,11 @@ class Subtype(StrEnum):
     """Build only: a docscenter directive where it means nothing (``docscenter:resources``
     outside a service folder)."""
 
+    unsafe_uri = "unsafe_uri"
+    """Build only: a link, image or download whose address has a scheme outside
+    ``docscenter_allowed_uri_schemes`` (``javascript:``, ``data:``...); the build takes it out
+    of the page, keeping its text."""
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -30,6 +30,7 @@ from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
 from .state import center_of
 from .toc_parents import setup_toc_parents
+from .uri_guard import setup_uri_guard
 from .wrapping import setup_wrapping
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
@@ -79,6 +80,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_stable_config(app)
     setup_toc_parents(app)
     setup_wrapping(app)
+    setup_uri_guard(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

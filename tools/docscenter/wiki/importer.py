@@ -178,7 +178,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     spellings = glossary_spellings(center.root / center.glossary_path) \
         if request.glossary else None
     shared = ConvertOptions(label="", pages=dict(plan.refs), wiki_url=plan.base_url,
-                            templates=dict(manifest.templates), glossary_terms=spellings)
+                            templates=dict(manifest.templates), glossary_terms=spellings,
+                            link_schemes=center.config.allowed_uri_schemes)
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
         staged = _convert_all(source_pages, report, staging, request, shared, timeout,
