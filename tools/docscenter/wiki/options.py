@@ -102,3 +102,6 @@ class ConvertedPage:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Why the page is kept as its wiki text (a literal block) rather than converted; "" when
+    # it was converted.
+    kept_as_wikitext: str = ""

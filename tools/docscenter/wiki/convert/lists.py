@@ -9,6 +9,7 @@ from ... import rst
 from ...rst import Block, join_blocks
 from .context import Context
 from .inline import BOLD, NO_STYLE, emit_lines
+from .limits import MAX_LIST_DEPTH
 from .wikinodes import LIST_TAGS, children, plain_text, tag_name
 
 Item = tuple[str, list[Node]]  # (list prefix such as "*#", the line's content)
@@ -26,9 +27,12 @@ def prefix(line: list[Node]) -> str:
 
 
 def items(line: list[Node]) -> list[Item]:
-    """(prefix, content) of a list line; ";term : def" gives a term and a definition."""
+    """(prefix, content) of a list line; ";term : def" gives a term and a definition. Past
+    :data:`.limits.MAX_LIST_DEPTH` markers, an item stays at the deepest level."""
     markers = prefix(line)
     rest = line[len(markers) :]
+    if len(markers) > MAX_LIST_DEPTH:
+        markers = markers[: MAX_LIST_DEPTH - 1] + markers[-1]
     if markers.endswith(";"):
         for i, node in enumerate(rest):
             if isinstance(node, Tag) and tag_name(node) == "dd" and node.wiki_markup:

@@ -20,6 +20,7 @@ from .endpoint_fields import Endpoint, render
 from .endpoints import split
 from .handlers import HANDLERS
 from .inline import inline_rst
+from .limits import NestingTooDeep
 from .parsing import parse, preclean
 from .references import footnotes
 from .wiki_tables import lift_tables
@@ -32,7 +33,34 @@ def heading_anchors(wikitext: str) -> frozenset[str]:
 
 
 def convert_page(wikitext: str, title: str, options: ConvertOptions) -> ConvertedPage:
-    """Convert a whole wiki page into a reST document (label, title, body)."""
+    """Convert a whole wiki page into a reST document (label, title, body). A page nested
+    deeper than the converter goes (:mod:`.limits`) is kept as its wiki text, saying why."""
+    try:
+        return _convert_page(wikitext, title, options)
+    except NestingTooDeep as exc:
+        return wikitext_page(wikitext, title, options, str(exc))
+    except RecursionError:
+        # Not reachable within the limits; kept as a last resort, so one page never stops
+        # an import.
+        return wikitext_page(wikitext, title, options, "nested too deep to convert")
+
+
+def wikitext_page(wikitext: str, title: str, options: ConvertOptions,
+                  reason: str) -> ConvertedPage:
+    """The page as its wiki text in a literal block, under a note saying ``reason``."""
+    page_title = " ".join(title.split()) or "Untitled"
+    lines = [f".. _{options.label}:", "", *rst.heading(rst.escape_line(page_title), "=", True),
+             "", ".. note::", "", "   This page is kept as its wiki text: "
+             + rst.escape_line(reason) + ".", "", "::", ""]
+    lines += [("   " + line.rstrip()) if line.strip() else "" for line in
+              preclean(wikitext).expandtabs(8).split("\n")]
+    while lines[-1] == "":
+        lines.pop()
+    return ConvertedPage(title=page_title, rst="\n".join(lines) + "\n", redirect=None,
+                         kept_as_wikitext=reason)
+
+
+def _convert_page(wikitext: str, title: str, options: ConvertOptions) -> ConvertedPage:
     ctx, code, text = _start(wikitext, title, options)
     redirect = _redirect_target(text)
     if redirect is not None:
