@@ -49,6 +49,11 @@ class Subtype(StrEnum):
     """The wiki import manifest does not load, or sends pages to a service that does not
     exist."""
 
+    stub_markup = "stub_markup"
+    """An imported page still exactly as imported uses a directive, an option or a role the
+    importer never writes (``include``, ``raw``, ``:download:``...); the build shows it as
+    text."""
+
     vcs = "vcs"
     """Build only: the page history is left out (shallow clone, failing ``hg``/``git``) or
     ``docscenter_vcs_web`` has a bad entry."""

@@ -13,7 +13,15 @@ from enum import Enum
 
 from ..findings import Finding, Subtype
 from ..index import CenterIndex
-from . import glossary, manifest, service_toml, template, toctree, undefined_term
+from . import (
+    glossary,
+    manifest,
+    service_toml,
+    stub_markup,
+    template,
+    toctree,
+    undefined_term,
+)
 
 
 class Stage(Enum):
@@ -43,6 +51,7 @@ RULES: tuple[Rule, ...] = (
     # own warning (see docscenter.sphinxext.glossary).
     Rule(undefined_term.SUBTYPES, undefined_term.check, Stage.SPHINX),
     Rule(manifest.SUBTYPES, manifest.check, Stage.DOCUMENTS),
+    Rule(stub_markup.SUBTYPES, stub_markup.check, Stage.DOCUMENTS),
 )
 
 
