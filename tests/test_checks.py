@@ -85,6 +85,13 @@ def _toctree(root: Path) -> None:
     edit(root / "services/alpha/index.rst", "   history\n", "   history\n   missing-page\n")
 
 
+def _stub(root: Path) -> None:
+    """An imported page still as imported (its hash matches) holding an include."""
+    body = ".. _wiki-alpha-crafted:\n\nCrafted\n=======\n\nText.\n\n.. include:: ../../conf.py\n"
+    (root / "services/alpha/crafted.rst").write_text(render_stub(Provenance("Crafted"), body))
+    edit(root / "services/alpha/index.rst", "   history\n", "   history\n   crafted\n")
+
+
 CASES: dict[str, tuple[Callable[[Path], None], str, int | None, str]] = {
     "duplicate_term": (_duplicate, "source/glossary.rst", 23, "defined more than once"),
     "undefined_term": (_undefined, "services/alpha/history.rst", 9, "'no such term'"),
@@ -94,6 +101,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, str]] = {
     "template": (_section, "services/alpha/index.rst", None, "'Resources' is missing"),
     "toctree": (_toctree, "services/alpha/index.rst", 25, "'missing-page'"),
     "service_toml": (_toml, "services/alpha/service.toml", 5, "'someday'"),
+    "stub_markup": (_stub, "services/alpha/crafted.rst", 12, "the directive 'include'"),
 }
 
 

@@ -28,7 +28,8 @@ def test_every_setting_is_a_sphinx_config_value_with_its_default() -> None:
         "docscenter_services_dir", "docscenter_templates_dir", "docscenter_build_dir",
         "docscenter_required_pages", "docscenter_required_sections",
         "docscenter_front_redirect", "docscenter_vcs_web", "docscenter_vcs_web_auto",
-        "docscenter_page_history", "docscenter_release"}
+        "docscenter_page_history", "docscenter_release",
+        "docscenter_allowed_uri_schemes"}
     assert registered["docscenter_services_dir"].default == "services"
     assert registered["docscenter_release"].default is False
     assert registered["docscenter_vcs_web"].default == {}
@@ -40,12 +41,17 @@ def test_values_are_checked_and_normalised() -> None:
                                        "docscenter_required_pages": ["index", "history"]})
     assert config.services_dir == "docs/services"
     assert config.required_pages == ("index", "history")
+    assert CenterConfig().allowed_uri_schemes == ("http", "https", "mailto")
+    assert CenterConfig.from_values({"docscenter_allowed_uri_schemes": ["HTTPS", "ftp"]}
+                                    ).allowed_uri_schemes == ("https", "ftp")
     for name, value in [("docscenter_services_dir", "../outside"),
                         ("docscenter_services_dir", "/abs"), ("docscenter_build_dir", ""),
                         ("docscenter_required_pages", "index"),
                         ("docscenter_required_sections", {"index": "Goal"}),
                         ("docscenter_page_history", "yes"), ("docscenter_vcs_web", []),
-                        ("docscenter_release", 1)]:
+                        ("docscenter_release", 1),
+                        ("docscenter_allowed_uri_schemes", "https"),
+                        ("docscenter_allowed_uri_schemes", ["https:"])]:
         with pytest.raises(ConfigError, match=f"conf.py: {name} = "):
             CenterConfig.from_values({name: value})
 

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from docscenter import vcs
+from docscenter.wiki.stubs import Provenance, render_stub
 from helpers import add_service, run_cli, sphinx_build, uncoloured
 
 WARNING = re.compile(r"^(?P<where>.+?): WARNING: (?P<message>.*) \[docscenter\.(?P<subtype>\w+)\]$")
@@ -47,6 +48,11 @@ def break_center(root: Path) -> None:
     edit(root / "services/beta/service.toml", 'lifecycle = "development"',
          'lifecycle = "someday"')
     (root / "tools/wiki.toml").write_text('[[pages]]\ntitle = "Gone"\nservice = "gone"\n')
+    # An imported page still as imported, holding what the importer never writes.
+    body = (".. _wiki-alpha-crafted:\n\nCrafted\n=======\n\nA paragraph over two lines\n"
+            "with a :download:`file <../../conf.py>` in it.\n\n.. include:: ../../conf.py\n")
+    (root / "services/alpha/crafted.rst").write_text(render_stub(Provenance("Crafted"), body))
+    edit(root / "services/alpha/index.rst", "   history\n", "   history\n   crafted\n")
 
 
 def check_findings(root: Path) -> set[tuple[str, str, int | None, str]]:
@@ -102,8 +108,8 @@ def test_check_build_and_hook_report_identical_findings(tmp_path: Path) -> None:
     checked = check_findings(center)
     assert {subtype for subtype, *_ in checked} == {
         "duplicate_term", "unused_term", "term_case", "undefined_term", "glossary_location",
-        "template", "service_toml", "manifest"}
-    assert len(checked) == 9
+        "template", "service_toml", "manifest", "stub_markup"}
+    assert len(checked) == 11
     printed = as_printed(checked)
     assert {where for where, *_ in printed} >= {
         "source/glossary.rst:23", "services/beta/history.rst", "tools/wiki.toml"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -207,8 +208,15 @@ def _publish(text: str, stream: io.StringIO) -> nodes.document:
     )
 
 
+def _safe_uri(uri: str) -> bool:
+    """A link target a center publishes: relative, or http, https or mailto."""
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", "".join(uri.split()))
+    return scheme is None or scheme[1].lower() in ("http", "https", "mailto")
+
+
 def unsafe_nodes(doctree: nodes.document, label: str) -> list[str]:
-    """Nodes that only wiki content could have produced: raw, substitutions, foreign targets."""
+    """Nodes that only wiki content could have produced: raw, substitutions, foreign targets,
+    links with a scheme other than http, https or mailto."""
     found = []
     for node in doctree.findall(nodes.Element):
         if isinstance(node, nodes.raw | nodes.substitution_definition |
@@ -218,6 +226,8 @@ def unsafe_nodes(doctree: nodes.document, label: str) -> list[str]:
             names = node.get("names", [])
             if node.get("refuri") or not all(n.startswith(label) for n in names):
                 found.append(f"target {names} {node.get('refuri')}")
+        elif isinstance(node, nodes.reference) and not _safe_uri(node.get("refuri", "")):
+            found.append(f"reference {node.get('refuri')!r}")
         elif isinstance(node, nodes.footnote) and not all(
             n.startswith("ref-") for n in node.get("names", [])
         ):

@@ -121,14 +121,20 @@ def test_endpoint_records_where_it_came_from() -> None:
     assert endpoint.source == "'''GET''' ''https://server/p/1.0/username''\nRead it.\n"
 
 
-def test_render_bare_endpoint_and_flattened_fields() -> None:
+def test_render_bare_endpoint_and_field_bodies() -> None:
     bare = Endpoint(method="head", path="/1.0/ping", description="")
     assert rendered(bare) == ".. http:head:: /1.0/ping"
+    # A one-line text goes on the field's line; anything longer is indented under it as it
+    # is (joining a literal block's lines would make its text live markup).
     endpoint = Endpoint(method="get", path="/1.0/x", description="Two\n\nparagraphs.",
-                        statuscodes=[("200", "first line\nsecond   line")])
+                        statuscodes=[("200", "one line"),
+                                     ("404", ".. code-block:: text\n\n   :download:`x`")])
     assert rendered(endpoint) == (
         ".. http:get:: /1.0/x\n\n   Two\n\n   paragraphs.\n\n"
-        "   :statuscode 200: first line second line"
+        "   :statuscode 200: one line\n"
+        "   :statuscode 404:\n"
+        "      .. code-block:: text\n\n"
+        "         :download:`x`"
     )
 
 

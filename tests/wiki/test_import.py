@@ -124,8 +124,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict
     slow.mkdir()
     (slow / "Slow_page.wiki").write_text(SLOW_WIKITEXT, encoding="utf-8")
     (slow / "Quick_page.wiki").write_text("Quick, see [[Elsewhere]].", encoding="utf-8")
+    # A page kept as wiki text was not imported as converted: exit status 1.
     reports["slow"] = import_json(root, slow, "--service", "auth", "--wiki-url",
-                                  f"{OPTION_URL}$1", env={"DOCSCENTER_PAGE_TIMEOUT": "0.5"})
+                                  f"{OPTION_URL}$1", env={"DOCSCENTER_PAGE_TIMEOUT": "0.5"},
+                                  check=1)
 
     # A writer's edits, one to an imported stub and one to a page of the center's own.
     for page, added in (("wiki/quoting", "A writer's \"addition\"."),
@@ -350,7 +352,8 @@ def test_json_report(tmp_path: Path) -> None:
     report = import_json(root, dump, "--service", "storage")
     assert report["dry_run"] is False
     assert report["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "kept-edited": 0,
-                                "overwritten-edited": 0, "timed-out": 0, "redirects": 1,
+                                "overwritten-edited": 0, "timed-out": 0, "wikitext": 0,
+                                "refused": 0, "redirects": 1,
                                 "unassigned": 0, "skipped": 0}
     assert report["redirects"] == {"Two": "One"}
     assert report["skipped"] == []

@@ -300,7 +300,8 @@ def import_wiki(output_format: str, **options: Any) -> None:
     with ProgressBar("converting") as bar:
         report = run(center, ImportRequest(**options), bar.update)
     _show(report_json(report) if output_format == "json" else report_text(report))
-    sys.exit(1 if report.skipped else 0)  # pages were asked for that could not be imported
+    # Pages were asked for that could not be imported as converted.
+    sys.exit(1 if report.incomplete else 0)
 
 
 class ProgressBar:

@@ -1,6 +1,10 @@
 """Adding terms to the shared glossary (``source/glossary.rst``): new terms go into the
 sorted ``glossary`` directive, existing ones are never duplicated (letter case ignored), and
-differing definitions are reported rather than overwritten."""
+differing definitions are reported rather than overwritten.
+
+Terms come from wiki pages: a term is written escaped (:func:`docscenter.rst.escape_line`),
+so it stays text, and a definition is the converter's reST, indented as a whole under its
+term, so a literal block stays literal and nothing in it becomes a directive."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import rst
 from .errors import UsageError
 from .files import write_atomic
 
@@ -66,15 +71,29 @@ def _parse(lines: list[str], start: int) -> tuple[int, int, int, list[_Entry]]:
 
 
 def _format(term: str, definition: str, indent: int) -> list[str]:
-    pad = " " * indent
-    body = [pad + "   " + line.strip() if line.strip() else ""
-            for line in definition.strip().splitlines()] or [pad + "   (no definition)"]
-    return [pad + " ".join(term.split()), *body]
+    """A new entry: the term escaped on one line (" : " would start a classifier), then the
+    definition's reST lines indented under it, keeping their own indentation."""
+    lines = definition.strip("\n").splitlines()
+    body = rst.indent(lines, indent + 3) if any(line.strip() for line in lines) \
+        else [" " * (indent + 3) + "(no definition)"]
+    return [" " * indent + term_line(term), *body]
+
+
+def term_line(term: str) -> str:
+    """A term written into a ``glossary`` directive: escaped reST on one line."""
+    return rst.escape_line(term).replace(" : ", " \\: ") or "\\ "
+
+
+def plain_term(term: str) -> str:
+    """A term of the glossary file as readers see it: reST escapes dropped, white space
+    collapsed (what terms are compared by)."""
+    text = re.sub(r"\\(.)", lambda m: "" if m[1].isspace() else m[1], term)
+    return " ".join(text.split())
 
 
 def glossary_spellings(glossary_path: Path) -> dict[str, str]:
-    """The terms of the shared glossary as spelt there, by lower-case term; empty when the
-    file or its glossary directive is missing."""
+    """The terms of the shared glossary as spelt there (as readers see them), by lower-case
+    term; empty when the file or its glossary directive is missing."""
     try:
         lines = glossary_path.read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -82,7 +101,8 @@ def glossary_spellings(glossary_path: Path) -> dict[str, str]:
     start = next((i for i, line in enumerate(lines) if GLOSSARY_DIRECTIVE.match(line)), None)
     if start is None:
         return {}
-    return {entry.term.lower(): entry.term for entry in _parse(lines, start)[3]}
+    plain = (plain_term(entry.term) for entry in _parse(lines, start)[3])
+    return {term.lower(): term for term in plain}
 
 
 def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeReport:
@@ -98,7 +118,7 @@ def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeRepor
     if start is None:
         raise UsageError(f"{glossary_path}: no '.. glossary::' directive to add terms to")
     begin, end, indent, entries = _parse(lines, start)
-    known = {entry.term.lower(): entry for entry in entries}
+    known = {plain_term(entry.term).lower(): entry for entry in entries}
     report = MergeReport()
     for term, definition in terms:
         term = " ".join(term.split())
@@ -107,17 +127,17 @@ def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeRepor
         existing = known.get(term.lower())
         offered = " ".join(definition.split())
         if existing is None:
-            entry = _Entry(term, _format(term, definition, indent))
+            entry = _Entry(term_line(term), _format(term, definition, indent))
             known[term.lower()] = entry
             entries.append(entry)
             report.added.append(term)
         elif existing.definition() != offered:
-            report.differing.append((existing.term, existing.definition(), offered))
+            report.differing.append((plain_term(existing.term), existing.definition(), offered))
         else:
-            report.unchanged.append(existing.term)
+            report.unchanged.append(plain_term(existing.term))
     if not report.added:
         return report
-    entries.sort(key=lambda entry: entry.term.lower())
+    entries.sort(key=lambda entry: plain_term(entry.term).lower())
     # Directive options stay right under the directive line, where docutils expects them.
     options = [line for line in lines[begin:end]
                if line.strip().startswith(":") and _indent(line) == indent]

@@ -11,7 +11,7 @@ import re
 from unicodedata import combining, east_asian_width
 from urllib.parse import quote
 
-from docutils.utils import column_width
+from docutils.utils import column_width, urischemes
 
 # Characters that start inline markup anywhere in a line.
 _INLINE_SPECIAL = re.compile(r"([\\*`|])")
@@ -27,10 +27,48 @@ _CLOSE_OK = set("-.,:;!?\\/'\")]}>")
 _PAIRS = {"'": "'", '"': '"', "<": ">", "(": ")", "[": "]", "{": "}"}
 
 
+#: Schemes a link in a center may use by default; docutils' other schemes are never linked
+#: from text (see :func:`escape_schemes`).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# docutils makes a link of "scheme:..." in plain text for every scheme it knows
+# (javascript:, data:, file:, ...); those a link may not use are escaped.
+_UNLINKED_SCHEMES = frozenset(urischemes.schemes) - LINK_SCHEMES
+_LONGEST_SCHEME = max(map(len, urischemes.schemes))
+_SCHEME_TAIL = re.compile(r"[A-Za-z0-9.+-]*$")
+
+
 def escape_inline(text: str) -> str:
     """Backslash-escape ``text`` so docutils shows it verbatim inside a paragraph."""
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _UNDERSCORE.sub(r"\\_", text)
+    return escape_schemes(_UNDERSCORE.sub(r"\\_", text))
+
+
+def escape_schemes(text: str) -> str:
+    """Escape the colon of every ``scheme:`` docutils would turn into a link when it is not
+    an http, https or mailto one: ``javascript:alert(1)`` in text stays visible as written,
+    never a live link (``javascript\\:alert(1)``).
+
+    docutils may start a URI after a ``.`` or ``-`` inside a word, so every scheme that ends
+    right before the colon counts. Linear in the text: only a few characters before each
+    colon are looked at."""
+    if ":" not in text:
+        return text
+    out: list[str] = []
+    start = 0
+    for index in _colons(text):
+        window = text[max(0, index - _LONGEST_SCHEME - 1):index]
+        tail = _SCHEME_TAIL.search(window)
+        run = tail[0].lower() if tail else ""
+        if any(run[i].isalpha() and run[i:] in _UNLINKED_SCHEMES for i in range(len(run))):
+            out.append(text[start:index] + "\\")
+            start = index
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _colons(text: str) -> list[int]:
+    """Positions of the colons followed by something a URI may go on with."""
+    return [m.start() for m in re.finditer(r":(?=\S)", text)]
 
 
 def escape_line_start(line: str) -> str:

@@ -9,6 +9,7 @@ as data (:func:`read_conf`), never running it.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
@@ -74,6 +75,17 @@ def _urls(value: object) -> Mapping[str, str]:
     return dict(value)
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$")
+
+
+def _schemes(value: object) -> tuple[str, ...]:
+    """URI schemes, lower case, without the colon."""
+    if not isinstance(value, list | tuple) or not all(
+            isinstance(item, str) and _SCHEME.match(item.strip().lower()) for item in value):
+        raise ValueError("expected a list of URI schemes such as ['http', 'https', 'mailto']")
+    return tuple(dict.fromkeys(item.strip().lower() for item in value))
+
+
 def _setting(default: Any, check: Callable[[object], Any], types: tuple[type, ...],
              rebuild: Rebuild, doc: str, *, cli: bool = False) -> Any:
     """A field of :class:`CenterConfig`: its default, how a raw value is checked and
@@ -118,6 +130,10 @@ class CenterConfig:
         False, _flag, (bool,), "", "Build for release: every XXX/TODO placeholder and every "
         "page still exactly as generated or imported is a finding (docscenter build "
         "--release sets it for one build).", cli=True)
+    allowed_uri_schemes: tuple[str, ...] = _setting(
+        ("http", "https", "mailto"), _schemes, (list, tuple), "env",
+        "URI schemes a link, image or download may have (relative addresses always may); "
+        "the build unlinks any other, and the importer links only these.", cli=True)
 
     @classmethod
     def from_values(cls, values: Mapping[str, object], where: str = "conf.py") -> CenterConfig:

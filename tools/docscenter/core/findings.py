@@ -49,6 +49,11 @@ class Subtype(StrEnum):
     """The wiki import manifest does not load, or sends pages to a service that does not
     exist."""
 
+    stub_markup = "stub_markup"
+    """An imported page still exactly as imported uses a directive, an option or a role the
+    importer never writes (``include``, ``raw``, ``:download:``...); the build shows it as
+    text."""
+
     vcs = "vcs"
     """Build only: the page history is left out (shallow clone, failing ``hg``/``git``) or
     ``docscenter_vcs_web`` has a bad entry."""
@@ -64,6 +69,11 @@ class Subtype(StrEnum):
     directive = "directive"
     """Build only: a docscenter directive where it means nothing (``docscenter:resources``
     outside a service folder)."""
+
+    unsafe_uri = "unsafe_uri"
+    """Build only: a link, image or download whose address has a scheme outside
+    ``docscenter_allowed_uri_schemes`` (``javascript:``, ``data:``...); the build takes it out
+    of the page, keeping its text."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .center import Center
 from .services import ServiceMeta
+from .vocabulary import Markup
 
 
 @dataclass
@@ -26,6 +27,8 @@ class PageFacts:
     refs: list[tuple[str, int | None]] = field(default_factory=list)  # :term: targets
     placeholders: list[int] = field(default_factory=list)  # lines holding XXX or TODO
     imported_stub: bool = False  # an imported page nobody edited (see core.provenance)
+    # On such a page, the markup the importer never writes (see core.vocabulary).
+    foreign_markup: list[Markup] = field(default_factory=list)
     fingerprint: str = ""  # compared with the template's rendering (see core.provenance)
 
 

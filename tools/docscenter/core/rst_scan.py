@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .index import PageFacts
+from .markup_scan import foreign_markup
 from .provenance import is_pristine, template_fingerprint
 
 PLACEHOLDER = re.compile(r"\b(XXX|TODO)\b")
@@ -116,6 +117,8 @@ def scan_text(path: str, text: str) -> PageFacts:
         page.refs.append((normalize(target), body.count("\n", 0, match.start()) + 1))
     page.placeholders = _placeholders(body)
     page.imported_stub = is_pristine(text)
+    if page.imported_stub:
+        page.foreign_markup = foreign_markup(text)
     page.fingerprint = template_fingerprint(text)
     return page
 

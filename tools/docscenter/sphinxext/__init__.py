@@ -32,11 +32,13 @@ from .resources import ResourcesDirective
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
 from .state import center_of
+from .stub_guard import setup_stub_guard
 from .toc_parents import setup_toc_parents
+from .uri_guard import setup_uri_guard
 from .wrapping import setup_wrapping
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 HTML_TEMPLATES = Path(__file__).parent.parent / "templates" / "html"
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -85,6 +87,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_placeholders(app)
     setup_imported(app)
     setup_imported_from(app)
+    setup_uri_guard(app)
+    setup_stub_guard(app)
     app.add_css_file("docscenter.css")
     return {
         "version": __version__,

@@ -18,7 +18,8 @@ from .domain import get_domain
 from .state import build_state
 
 
-def _facts(env: BuildEnvironment, docname: str) -> PageFacts:
+def page_facts(env: BuildEnvironment, docname: str) -> PageFacts:
+    """The facts of ``docname`` noted so far in this build (made on first use)."""
     pages = get_domain(env).pages
     if docname not in pages:
         pages[docname] = PageFacts(env.doc2path(docname, False).as_posix())
@@ -54,7 +55,7 @@ def exact_line(node: nodes.Element) -> int | None:
 
 def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """``source-read``: what only the text tells: placeholders and whether it is a stub."""
-    facts = _facts(app.env, docname)
+    facts = page_facts(app.env, docname)
     text = source[0]
     facts.placeholders = placeholder_lines(text)
     facts.imported_stub = is_pristine(text)
@@ -63,7 +64,7 @@ def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
 
 def note_doctree(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: section titles, glossary terms and ``:term:`` references."""
-    facts = _facts(app.env, app.env.docname)
+    facts = page_facts(app.env, app.env.docname)
     # A title's line is that of its underline; the scan of the text names the title's own.
     facts.sections = [(" ".join(title.astext().split()), title.line - 1 if title.line else None)
                       for section in doctree.findall(nodes.section)

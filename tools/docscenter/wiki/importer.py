@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from .. import rst
 from ..core.center import Center
 from ..core.services import SLUG
+from ..core.vocabulary import describe
 from ..errors import UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
 from .center_files import service_files
@@ -31,6 +32,7 @@ from .pool import TimedOut, run_bounded
 from .report import WRITES, PageResult, Report, commit_message
 from .source_pages import SourcePages, source_session
 from .source_types import WikiPage
+from .stub_check import foreign_markup
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
 from .transclusions import TransclusionScan, transcluded_texts
 
@@ -63,18 +65,30 @@ class _Done:
     unknown_templates: dict[str, int]
     glossary: list[tuple[str, str]]
     text_kept: float = 1.0
+    reason: str = ""  # why a page was kept as wiki text, or its stub refused
 
 
 def _convert(options: ConvertOptions, task: _Task) -> _Done:
     """In a worker: the whole per-page job, so the parent only collects small results.
-    ``options`` hold what every page shares (link targets, wiki URL, templates)."""
-    page = convert_page(task.text, task.title,
-                        replace(options, label=task.label, heading=task.heading))
+    ``options`` hold what every page shares (link targets, wiki URL, templates).
+
+    The stub is parsed before it is written: one holding markup the converter never writes
+    is refused (see :mod:`.stub_check`)."""
+    page = convert_page(task.text, task.title, replace(options, label=task.label,
+                                                         heading=task.heading))
     text = render_stub(task.provenance, prefix_endpoints(page.rst, task.service))
+    foreign = foreign_markup(text, options.link_schemes)
+    if foreign:
+        where = f" at line {foreign[0].line}" if foreign[0].line else ""
+        return _Done("refused", dict(page.unknown_templates), [],
+                     reason=describe(foreign[0]) + where)
     action = _decide(task.path, text, task.force)
+    if page.kept_as_wikitext and action in ("new", "updated"):
+        action = "wikitext"
     if action in WRITES and task.staged is not None:
         task.staged.write_text(text, encoding="utf-8", newline="\n")
-    return _Done(action, dict(page.unknown_templates), page.glossary, page.text_kept)
+    return _Done(action, dict(page.unknown_templates), page.glossary, page.text_kept,
+                 page.kept_as_wikitext)
 
 
 T = TypeVar("T")
@@ -185,7 +199,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
         if request.glossary else None
     shared = ConvertOptions(label="", pages=dict(plan.refs), wiki_url=plan.base_url,
                             templates=dict(manifest.templates), glossary_terms=spellings,
-                            transclusions=transcluded_texts(source_pages, scan, plan.redirects))
+                            transclusions=transcluded_texts(source_pages, scan, plan.redirects),
+                            link_schemes=center.config.allowed_uri_schemes)
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
         staged = _convert_all(source_pages, report, staging, request, shared, timeout,
@@ -248,6 +263,10 @@ def _result(report: Report, planned: PlannedPage, task: _Task, result: object) -
     assert isinstance(result, _Done)
     report.unknown_templates.update(result.unknown_templates)
     report.glossary_terms.extend(result.glossary)
+    if result.action == "refused":
+        report.refused.append((planned.title, result.reason))
+    elif result.reason:
+        report.wikitext.append((planned.title, result.reason))
     return PageResult(result.action, result.unknown_templates, result.text_kept)
 
 

@@ -85,6 +85,9 @@ class ConvertOptions:
     # The wikitext of the pages of the import other pages transclude ("{{:Title}}"), by
     # normalised title (see convert.transcluded_titles).
     transclusions: Mapping[str, str] = field(default_factory=dict)
+    # The schemes an external link may have (the center's docscenter_allowed_uri_schemes);
+    # a link with another scheme stays text, which the extension would otherwise unlink.
+    link_schemes: tuple[str, ...] = ("http", "https", "mailto")
     # Simple tables are split line by line instead of parsed (much faster, same result);
     # False sends every table through the full parse (the tests compare both).
     table_fast_path: bool = True
@@ -108,6 +111,9 @@ class ConvertedPage:
     # The share of the words of the wikitext's visible text the reST kept (an estimate, see
     # convert.coverage): below LOSSY the import reports the page.
     text_kept: float = 1.0
+    # Why the page is kept as its wiki text (a literal block) rather than converted; "" when
+    # it was converted.
+    kept_as_wikitext: str = ""
 
 
 LOSSY = 0.9

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core.center import Center
 from ..core.provenance import split_stub
 from ..errors import UsageError
-from .convert import LITERAL_SPANS, PageRef, next_anchor, normalise_title
+from .convert import LITERAL_SPANS, MAX_HEADINGS, PageRef, next_anchor, normalise_title
 from .manifest import Manifest
 from .naming import page_name
 from .page_titles import page_titles, short_titles
@@ -60,6 +60,7 @@ class Plan:
 
 
 _HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
+_HTML_HEADING = re.compile(r"<h[1-6][\s>]", re.I)
 
 
 def quick_anchors(text: str) -> frozenset[str]:
@@ -68,7 +69,10 @@ def quick_anchors(text: str) -> frozenset[str]:
     label the converter did not make."""
     seen: Counter[str] = Counter()
     plain: set[str] = set()
-    for match in _HEADING.finditer(LITERAL_SPANS.sub("", text)):
+    stripped = LITERAL_SPANS.sub("", text)
+    if len(_HTML_HEADING.findall(stripped)) + len(_HEADING.findall(stripped)) > MAX_HEADINGS:
+        return frozenset()  # past the limit headings get no label: link to the page instead
+    for match in _HEADING.finditer(stripped):
         title = match[2].strip()
         anchor = next_anchor(seen, re.sub(r"['\[\]{}<>|&]", "", title))
         if not re.search(r"['\[\]{}<>|&_%]", title):

@@ -8,12 +8,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.text import printable
 from .options import LOSSY
 from .planning import Plan, PlannedPage
 from .source_limits import SkippedPage
 
-ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out")
-WRITES = ("new", "updated", "overwritten-edited", "timed-out")  # the actions that write a stub
+ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out",
+           "wikitext", "refused")
+# The actions that write a stub ("refused": the stub held markup the importer never writes).
+WRITES = ("new", "updated", "overwritten-edited", "timed-out", "wikitext")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class Report:
     results: dict[Path, PageResult] = field(default_factory=dict)  # by stub path
     unknown_templates: Counter[str] = field(default_factory=Counter)
     timed_out: list[str] = field(default_factory=list)
+    # Pages kept as their wiki text (too deeply nested to convert), and why.
+    wikitext: list[tuple[str, str]] = field(default_factory=list)
+    # Stubs not written: what they held that the importer never writes.
+    refused: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[SkippedPage] = field(default_factory=list)  # missing or too large
     glossary_terms: list[tuple[str, str]] = field(default_factory=list)
     glossary: dict[str, list[Any]] = field(default_factory=dict)
@@ -62,6 +69,11 @@ class Report:
         """The pages whose stub kept less than ``LOSSY`` of their text, with the share kept."""
         return [(page, result.text_kept) for page in self.pages
                 if (result := self.results.get(page.path)) is not None and result.lossy]
+    @property
+    def incomplete(self) -> bool:
+        """True when a page was not imported as converted: skipped by a source, refused,
+        kept as wiki text or over the time bound (the command exits with status 1)."""
+        return bool(self.skipped or self.refused or self.wikitext or self.timed_out)
 
 
 def _page_json(report: Report, plan: PlannedPage) -> dict[str, Any]:
@@ -87,6 +99,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "timed_out": report.timed_out,
         "lossy": [{"title": page.title, "path": str(page.path), "text_kept": round(kept, 3)}
                   for page, kept in report.lossy()],
+        "wikitext": [{"title": title, "reason": reason} for title, reason in report.wikitext],
+        "refused": [{"title": title, "reason": reason} for title, reason in report.refused],
         "skipped": [asdict(page) for page in report.skipped],
         "glossary": report.glossary,
         "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
@@ -114,6 +128,10 @@ def report_text(report: Report) -> str:
     for lossy, kept in report.lossy():
         lines.append(f"lossy, the stub shows about {kept:.0%} of the wiki page's text: "
                      f"{lossy.title} -> {lossy.path}")
+    for title, reason in report.wikitext:
+        lines.append(f"kept as wiki text ({reason}): {title}")
+    for title, reason in report.refused:
+        lines.append(f"refused, not written (the importer never writes {reason}): {title}")
     for page in report.skipped:
         lines.append(f"skipped, {page.kind}: {page.title} ({page.source}: {page.reason})")
     edited = [p for p in report.pages if report.action(p) == "kept-edited"]
@@ -130,7 +148,8 @@ def report_text(report: Report) -> str:
                      "(--glossary adds them to the shared glossary)")
     if report.committed:
         lines.append(f"committed as {report.committed}")
-    return "\n".join(lines)
+    # Titles and reasons come from the wiki: nothing in them may act on a terminal.
+    return "\n".join(printable(line) for line in lines)
 
 
 def commit_message(report: Report) -> str:

@@ -13,7 +13,16 @@ from enum import Enum
 
 from ..findings import Finding, Subtype
 from ..index import CenterIndex
-from . import glossary, manifest, release, service_toml, template, toctree, undefined_term
+from . import (
+    glossary,
+    manifest,
+    release,
+    service_toml,
+    stub_markup,
+    template,
+    toctree,
+    undefined_term,
+)
 
 
 class Stage(Enum):
@@ -47,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     Rule(undefined_term.SUBTYPES, undefined_term.check, Stage.SPHINX),
     Rule(manifest.SUBTYPES, manifest.check, Stage.DOCUMENTS),
     Rule(release.SUBTYPES, release.check, Stage.EVERY_BUILD),
+    Rule(stub_markup.SUBTYPES, stub_markup.check, Stage.DOCUMENTS),
 )
 
 

@@ -24,6 +24,7 @@ from ..options import (
     TemplateRule,
 )
 from ..titles import next_anchor, normalise_title, section_label
+from .limits import MAX_HEADINGS
 from .page import convert_fragment, convert_page, heading_anchors
 from .parsing import LITERAL_SPANS
 from .transclusion import transcluded_titles
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_INTERWIKI",
     "DEFAULT_TEMPLATES",
     "LITERAL_SPANS",
+    "MAX_HEADINGS",
     "ConvertOptions",
     "ConvertedPage",
     "PageRef",

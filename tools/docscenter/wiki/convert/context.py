@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from ...rst import Block
 from ..options import ConvertOptions, TemplateRule
 from ..titles import template_key
 from .inline import NO_STYLE, Styles, Token, paragraph
+from .limits import MAX_NESTING, NestingTooDeep
 from .wikinodes import plain_text, tag_name, template_name
 
 # A simple table taken out of the text before parsing (see wiki_tables.lift_tables):
@@ -105,6 +107,8 @@ class Context:
         # True while a block handler runs on the page's own level (see walker): a container
         # there (a <div>) may open sections.
         self.top_level = False
+        self.depth = 0  # blocks inside blocks (see nesting)
+        self.headings = 0  # headings converted so far (see limits.MAX_HEADINGS)
 
     @property
     def in_glossary(self) -> bool:
@@ -115,11 +119,26 @@ class Context:
 
     def blocks(self, nodes: Iterable[Node], nested: bool = True) -> list[Block]:
         """Blocks of a node list; ``nested`` (a cell, an item, a box) opens no sections."""
-        return self.handlers.walk(nodes, self, nested)
+        if not nested:
+            return self.handlers.walk(nodes, self, nested)
+        with self.nesting():
+            return self.handlers.walk(nodes, self, nested)
 
     def line_blocks(self, nodes: list[Node]) -> list[Block]:
         """Blocks of the nodes of one line (a list item may hold a table or a box)."""
-        return self.handlers.walk_line(nodes, self)
+        with self.nesting():
+            return self.handlers.walk_line(nodes, self)
+
+    @contextmanager
+    def nesting(self) -> Iterator[None]:
+        """One level deeper; past :data:`.limits.MAX_NESTING` the page is too deep."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise NestingTooDeep(f"blocks nested more than {MAX_NESTING} deep")
+            yield
+        finally:
+            self.depth -= 1
 
     def block(self, node: Node) -> list[Block]:
         """Blocks of one node the walker found to make blocks (see walker.starts_block)."""

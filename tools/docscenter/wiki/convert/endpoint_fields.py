@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...rst import indent
+
 # Markup that may wrap a method, a path or a field name: bold and italic quotes, code-like tags.
 OPENERS = r"'''|''|<(?:code|tt|b|strong|kbd|var)(?:\s[^<>\n]*)?>"
 CLOSERS = r"'''|''|</(?:code|tt|b|strong|kbd|var)>"
@@ -205,7 +207,8 @@ def render(endpoint: Endpoint) -> str:
     """Render ``endpoint`` as an ``http:<method>`` directive (reST, no trailing blank).
 
     The endpoint's description and field texts must be reST by now: the converter converts
-    each of them on the page (see :func:`.page.converted_endpoint`)."""
+    each of them on the page (see :func:`.page.converted_endpoint`), a field's text on one
+    line when it is one paragraph."""
     out = [f".. http:{endpoint.method}:: {endpoint.path}"]
     if endpoint.noindex:
         out.append("   :noindex:")
@@ -216,13 +219,21 @@ def render(endpoint: Endpoint) -> str:
     fields: list[str] = []
     for kind, entries in field_groups(endpoint):
         for name, text in entries:
-            # A field body is one paragraph: the converter's blocks are joined.
-            flat = " ".join(text.split())
-            fields.append(f"   :{kind} {name}:" + (f" {flat}" if flat else ""))
+            fields.extend(_field(kind, name, text))
     if fields:
         out.append("")
         out.extend(fields)
     return "\n".join(out)
+
+
+def _field(kind: str, name: str, text: str) -> list[str]:
+    """One field of the directive: a one-line text on the field's line; anything longer
+    indented under it as it is, so the converter's blocks (a literal block, a list) keep
+    their shape and nothing in them becomes markup."""
+    body = text.strip("\n")
+    if "\n" not in body:
+        return [f"   :{kind} {name}:" + (f" {body.strip()}" if body.strip() else "")]
+    return [f"   :{kind} {name}:", *indent(body.split("\n"), 6)]
 
 
 def field_groups(endpoint: Endpoint) -> list[tuple[str, list[tuple[str, str]]]]:

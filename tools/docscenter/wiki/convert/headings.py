@@ -10,6 +10,7 @@ from ...rst import Block
 from ..titles import next_anchor, section_label
 from .context import Context
 from .inline import Styles, Token
+from .limits import MAX_HEADINGS
 from .wikinodes import plain_text, tag_name
 
 _ADORNMENTS = "=-~^\"'`"
@@ -26,6 +27,10 @@ def heading(node: Heading, ctx: Context, nested: bool) -> list[Block]:
     if not text:
         ctx.warnings.append("empty heading dropped")
         return []
+    ctx.headings += 1
+    if ctx.headings > MAX_HEADINGS:
+        # Each label costs the build a parse of its own: the page keeps the text, in bold.
+        return [("para", ["**" + rst.escape_line(text) + "**"])]
     lines: list[str] = []
     label = section_label(ctx.options.label, anchor)
     if label not in ctx.labels:

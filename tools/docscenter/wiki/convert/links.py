@@ -112,10 +112,11 @@ def _safe_docname(docname: str) -> str:
 
 def external_link(node: ExternalLink, ctx: Context, styles: Styles,
                   after: Node | None) -> list[Token]:
-    """``[https://x text]`` and bare URLs; other schemes stay text."""
+    """``[https://x text]`` and bare URLs; schemes the center does not link stay text."""
     url = plain_text(node.url.nodes).strip()
     text = " ".join(plain_text(node.title.nodes).split()) if node.title is not None else ""
-    if not _SCHEMES.match(url):
+    scheme = _SCHEMES.match(url)
+    if not scheme or (scheme[1] or "https").lower() not in ctx.options.link_schemes:
         return [("t", str(node), styles)]
     if node.title is not None and any(isinstance(n, Wikilink) for n in node.title.nodes):
         # [http://x [[Page]]]: the wiki shows an empty external link, then the inner one.

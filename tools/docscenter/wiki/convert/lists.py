@@ -3,14 +3,13 @@ HTML ``<ul>``/``<ol>``. Terms of a Glossary section are collected for the shared
 
 from __future__ import annotations
 
-import re
-
 from mwparserfromhell.nodes import Comment, Node, Tag
 
 from ... import rst
 from ...rst import Block, join_blocks
 from .context import Context
 from .inline import BOLD, NO_STYLE, emit_lines
+from .limits import MAX_LIST_DEPTH
 from .wikinodes import LIST_TAGS, children, is_blank, plain_text, tag_name
 
 Item = tuple[str, list[Node]]  # (list prefix such as "*#", the line's content)
@@ -28,9 +27,12 @@ def prefix(line: list[Node]) -> str:
 
 
 def items(line: list[Node]) -> list[Item]:
-    """(prefix, content) of a list line; ";term : def" gives a term and a definition."""
+    """(prefix, content) of a list line; ";term : def" gives a term and a definition. Past
+    :data:`.limits.MAX_LIST_DEPTH` markers, an item stays at the deepest level."""
     markers = prefix(line)
     rest = line[len(markers) :]
+    if len(markers) > MAX_LIST_DEPTH:
+        markers = markers[: MAX_LIST_DEPTH - 1] + markers[-1]
     if markers.endswith(";"):
         for i, node in enumerate(rest):
             if isinstance(node, Tag) and tag_name(node) == "dd" and node.wiki_markup:
@@ -252,8 +254,8 @@ def _glossary_term(term: list[Node], inner: list[str], ctx: Context) -> str:
     if ctx.in_glossary and plain:
         ctx.glossary.append((plain, "\n".join(inner)))
         spellings = ctx.options.glossary_terms
-        if spellings is not None and plain and not re.search(r"[`<>\\]", plain):
-            term_rst = f":term:`{spellings.get(plain.lower(), plain)}`"
+        if spellings is not None and plain:
+            term_rst = rst.role("term", spellings.get(plain.lower(), plain))
     return term_rst
 
 

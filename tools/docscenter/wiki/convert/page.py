@@ -21,6 +21,7 @@ from .endpoint_fields import Endpoint, render
 from .endpoints import split
 from .handlers import HANDLERS
 from .inline import inline_rst
+from .limits import NestingTooDeep
 from .parser_functions import expand_text
 from .parsing import parse, preclean
 from .references import footnotes
@@ -34,7 +35,34 @@ def heading_anchors(wikitext: str) -> frozenset[str]:
 
 
 def convert_page(wikitext: str, title: str, options: ConvertOptions) -> ConvertedPage:
-    """Convert a whole wiki page into a reST document (label, title, body)."""
+    """Convert a whole wiki page into a reST document (label, title, body). A page nested
+    deeper than the converter goes (:mod:`.limits`) is kept as its wiki text, saying why."""
+    try:
+        return _convert_page(wikitext, title, options)
+    except NestingTooDeep as exc:
+        return wikitext_page(wikitext, title, options, str(exc))
+    except RecursionError:
+        # Not reachable within the limits; kept as a last resort, so one page never stops
+        # an import.
+        return wikitext_page(wikitext, title, options, "nested too deep to convert")
+
+
+def wikitext_page(wikitext: str, title: str, options: ConvertOptions,
+                  reason: str) -> ConvertedPage:
+    """The page as its wiki text in a literal block, under a note saying ``reason``."""
+    page_title = " ".join(title.split()) or "Untitled"
+    lines = [f".. _{options.label}:", "", *rst.heading(rst.escape_line(page_title), "=", True),
+             "", ".. note::", "", "   This page is kept as its wiki text: "
+             + rst.escape_line(reason) + ".", "", "::", ""]
+    lines += [("   " + line.rstrip()) if line.strip() else "" for line in
+              preclean(wikitext).expandtabs(8).split("\n")]
+    while lines[-1] == "":
+        lines.pop()
+    return ConvertedPage(title=page_title, rst="\n".join(lines) + "\n", redirect=None,
+                         kept_as_wikitext=reason)
+
+
+def _convert_page(wikitext: str, title: str, options: ConvertOptions) -> ConvertedPage:
     ctx, code, text = _start(wikitext, title, options)
     redirect = _redirect_target(text)
     kept = 1.0
@@ -165,7 +193,7 @@ def converted_endpoint(endpoint: Endpoint, ctx: Context) -> Endpoint:
     (footnotes and labels stay unique on the page)."""
 
     def fields(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(name, _fragment(text, ctx) if text.strip() else "") for name, text in entries]
+        return [(name, _field_body(text, ctx) if text.strip() else "") for name, text in entries]
 
     # Converted in the order they are written: description, then fields by kind.
     description = _fragment(endpoint.description, ctx) if endpoint.description else ""
@@ -173,6 +201,16 @@ def converted_endpoint(endpoint: Endpoint, ctx: Context) -> Endpoint:
                    queries=fields(endpoint.queries), reqheaders=fields(endpoint.reqheaders),
                    resheaders=fields(endpoint.resheaders),
                    statuscodes=fields(endpoint.statuscodes))
+
+
+def _field_body(wikitext: str, ctx: Context) -> str:
+    """A field's text as reST: one line when it is one paragraph, else its blocks as the
+    converter wrote them (never joined into one line, where a literal block's text or a list
+    would become live markup: :func:`.endpoint_fields.render` indents them under the field)."""
+    blocks = [block for block in ctx.blocks(parse(preclean(wikitext)).nodes) if block[1]]
+    if len(blocks) == 1 and blocks[0][0] == "para" and not blocks[0][1][0].startswith("| "):
+        return " ".join(line.strip() for line in blocks[0][1])
+    return "\n".join(join_blocks(blocks, False))
 
 
 def _fragment(wikitext: str, ctx: Context) -> str:

@@ -1,0 +1,100 @@
+"""A quick screen that clears most stubs without parsing them (see :mod:`.stub_check`).
+
+docutils recognises a directive only where ``.. name::`` stands on one line, a role only
+where ``:name:`` touches a backtick, and makes a link only of an address it sees: a known
+scheme followed by a colon in text, an address between ``<`` and ``>``, or a hyperlink
+target. A stub in which none of these appears with a name outside the importer's vocabulary
+(or a scheme outside the allowed ones), whose allowed directives stand alone at the start of
+their line with only the options the converter writes, holds nothing the full check could
+refuse. Anything else, even a harmless look-alike, goes to the full check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from docutils.utils import urischemes
+
+from ..core.vocabulary import (
+    DIRECTIVES,
+    IMAGE_DIRECTIVES,
+    ROLES,
+    is_web_address,
+)
+
+_SPACE = r"[^\S\n]"
+_DIRECTIVE = re.compile(
+    rf"\.\.{_SPACE}+(?P<sub>\|[^|\n]*\|{_SPACE}+)?(?P<name>\S+?){_SPACE}*::(?={_SPACE}|$)",
+    re.M)
+_STANDARD = re.compile(rf"^{_SPACE}*$")  # what may stand before a directive on its line
+_OPTION = re.compile(rf"^{_SPACE}*:(?P<name>[^:\n]+):(?:{_SPACE}|$)")
+_ROLE = re.compile(r":(?P<name>[^\s:`]+(?::[^\s:`]+)*):`")
+_SUFFIX_ROLE = re.compile(r"`:[^\s:`]+:")
+_EMBEDDED = re.compile(r"<(?P<scheme>[^<>:]*):")  # docutils joins an address's lines
+_TARGET = re.compile(
+    rf"^{_SPACE}*(?:\.\.{_SPACE}+_(?:[^:\\\n]|\\.)*:{_SPACE}*(?:\S|\n{_SPACE}+\S)|__{_SPACE})",
+    re.M)
+
+
+_KNOWN = frozenset(urischemes.schemes)
+_LONGEST = max(map(len, _KNOWN))
+_TAIL = re.compile(r"[A-Za-z0-9.+-]*$")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def needs_full_check(text: str, link_schemes: Collection[str]) -> bool:
+    """True unless ``text`` clearly holds only what the converter writes."""
+    allowed = frozenset(link_schemes)
+    if any(_role_suspect(m["name"]) for m in _ROLE.finditer(text)):
+        return True
+    if _SUFFIX_ROLE.search(text) or _TARGET.search(text) or _standalone(text, allowed):
+        return True
+    if any(_embedded_suspect(m["scheme"], allowed) for m in _EMBEDDED.finditer(text)):
+        return True
+    lines = text.split("\n")
+    return any(_directive_suspect(m, text, lines) for m in _DIRECTIVE.finditer(text))
+
+
+def _standalone(text: str, allowed: frozenset[str]) -> bool:
+    """A scheme docutils knows, not allowed, right before a colon it would link from (as
+    :func:`docscenter.rst.escape_schemes` sees them)."""
+    for match in re.finditer(r":(?=\S)", text):
+        window = text[max(0, match.start() - _LONGEST - 1):match.start()]
+        tail = _TAIL.search(window)
+        run = tail[0].lower() if tail else ""
+        if any(run[i].isalpha() and run[i:] in _KNOWN and run[i:] not in allowed
+               for i in range(len(run))):
+            return True
+    return False
+
+
+def _embedded_suspect(scheme: str, allowed: frozenset[str]) -> bool:
+    """An address in ``<...>`` whose scheme (white space dropped, as docutils and browsers
+    drop it) is not allowed; text that is no scheme makes a relative address."""
+    joined = "".join(scheme.split()).lower()
+    return _SCHEME.fullmatch(joined) is not None and joined not in allowed
+
+
+def _role_suspect(chain: str) -> bool:
+    parts = chain.lower().split(":")
+    # docutils may read the role from any colon of the chain on.
+    return any(":".join(parts[i:]) not in ROLES for i in range(len(parts)))
+
+
+def _directive_suspect(match: re.Match[str], text: str, lines: list[str]) -> bool:
+    name = match["name"].lower()
+    start = text.rfind("\n", 0, match.start()) + 1
+    if name not in DIRECTIVES or match["sub"] or not _STANDARD.match(text[start:match.start()]):
+        return True
+    number = text.count("\n", 0, match.start())
+    argument = [lines[number][match.end() - start:].strip()]
+    for line in lines[number + 1:]:
+        if not line.strip():
+            break
+        option = _OPTION.match(line)
+        if option is None:
+            argument.append(line.strip())
+        elif option["name"].strip().lower() not in DIRECTIVES[name]:
+            return True
+    return name in IMAGE_DIRECTIVES and not is_web_address("".join(argument))
