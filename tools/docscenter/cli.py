@@ -181,7 +181,7 @@ def _check(center: Center) -> CheckReport:
     from .core.check import check as run_rules
     from .indexing import scan_center
 
-    return run_rules(scan_center(center))
+    return run_rules(scan_center(center, cached=True))
 
 
 @main.command()
