@@ -25,6 +25,7 @@ from . import (
 )
 from .domain import DocscenterDomain
 from .navigation import setup_navigation
+from .reading import setup_reading
 from .resources import ResourcesDirective
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
@@ -75,6 +76,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     header.setup_header(app)
     routes.setup_routes(app)
     setup_navigation(app)
+    setup_reading(app)
     setup_sidebar(app)
     setup_stable_config(app)
     setup_toc_parents(app)
