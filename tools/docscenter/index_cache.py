@@ -37,7 +37,8 @@ FORMAT = 1
 PACKAGE = Path(__file__).parent
 
 
-def _digest(*parts: bytes) -> str:
+def digest(*parts: bytes) -> str:
+    """A digest of ``parts`` (each one counted apart: ``a`` + ``bc`` is not ``ab`` + ``c``)."""
     hasher = hashlib.blake2b(digest_size=20)
     for part in parts:
         hasher.update(len(part).to_bytes(8, "big"))
@@ -45,7 +46,7 @@ def _digest(*parts: bytes) -> str:
     return hasher.hexdigest()
 
 
-def _folder_digest(folder: Path, skip: Iterable[str] = ()) -> bytes:
+def folder_digest(folder: Path, skip: Iterable[str] = ()) -> str:
     """Every file under ``folder`` (relative path and bytes), but folders named in ``skip``."""
     parts: list[bytes] = []
     if folder.is_dir():
@@ -53,7 +54,7 @@ def _folder_digest(folder: Path, skip: Iterable[str] = ()) -> bytes:
             relative = path.relative_to(folder)
             if path.is_file() and not set(relative.parts) & set(skip):
                 parts += [relative.as_posix().encode("utf-8"), path.read_bytes()]
-    return _digest(*parts).encode("ascii")
+    return digest(*parts)
 
 
 def _read(path: Path) -> bytes:
@@ -63,22 +64,23 @@ def _read(path: Path) -> bytes:
         return b"\0missing"
 
 
+def inputs_digest(center: Center) -> str:
+    """What a center's pages are checked and built with, besides the pages themselves:
+    docscenter (its version and every file of it), ``conf.py`` and the templates folder."""
+    return digest(__version__.encode(), folder_digest(PACKAGE, skip=("__pycache__",)).encode(),
+                  _read(center.root / "conf.py"), folder_digest(center.templates_dir).encode())
+
+
 def cache_key(center: Center) -> str:
-    """What every entry depends on: docscenter itself, the center's ``conf.py`` and
-    templates folder, and where the center is."""
-    return _digest(
-        str(FORMAT).encode(), __version__.encode(),
-        _folder_digest(PACKAGE, skip=("__pycache__",)),
-        str(center.root.resolve()).encode("utf-8"),
-        _read(center.root / "conf.py"),
-        _folder_digest(center.templates_dir),
-    )
+    """What every entry depends on: :func:`inputs_digest`, and where the center is."""
+    return digest(str(FORMAT).encode(), inputs_digest(center).encode(),
+                  str(center.root.resolve()).encode("utf-8"))
 
 
 def rendering_key(meta: ServiceMeta, today: str) -> str:
     """What a service's rendering is made from (see :func:`docscenter.indexing.rendering`)."""
     owners = [[owner.name, owner.email] for owner in meta.owners]
-    return _digest(json.dumps([today, meta.name, meta.title, meta.summary, meta.lifecycle,
+    return digest(json.dumps([today, meta.name, meta.title, meta.summary, meta.lifecycle,
                                owners, list(meta.api_versions)]).encode("utf-8"))
 
 
@@ -184,13 +186,13 @@ class IndexCache:
              ) -> PageFacts:
         """The facts of page ``path`` holding ``data``: from the cache when it holds these
         very bytes, else ``scan(path, data)`` (and kept)."""
-        digest = _digest(data)
+        known = digest(data)
         self.used.add(("page", path))
         cached = self.pages.get(path)
-        if cached is not None and cached[0] == digest:
+        if cached is not None and cached[0] == known:
             return cached[1]
         facts = scan(path, data)
-        self.pages[path] = (digest, facts)
+        self.pages[path] = (known, facts)
         self.changed = True
         return facts
 
@@ -211,7 +213,7 @@ class IndexCache:
     def save(self) -> None:
         """Write the entries used by this run (others are dropped); nothing when nothing
         changed. Not being able to write is no error: the next run scans again."""
-        pages = {p: [digest, facts_to_json(facts)] for p, (digest, facts) in self.pages.items()
+        pages = {p: [known, facts_to_json(facts)] for p, (known, facts) in self.pages.items()
                  if ("page", p) in self.used}
         renderings = {n: e for n, e in self.renderings.items() if ("rendering", n) in self.used}
         if not self.changed and len(pages) == len(self.pages) and len(renderings) == len(

@@ -23,10 +23,13 @@ from . import (
     registry,
     routes,
 )
+from .assembly import setup_assembly
 from .domain import DocscenterDomain
 from .navigation import setup_navigation
+from .partial import setup_partial
 from .reading import setup_reading
 from .resources import ResourcesDirective
+from .shard import setup_shard
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
 from .state import center_of
@@ -77,6 +80,9 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     routes.setup_routes(app)
     setup_navigation(app)
     setup_reading(app)
+    setup_partial(app)
+    setup_shard(app)
+    setup_assembly(app)
     setup_sidebar(app)
     setup_stable_config(app)
     setup_toc_parents(app)

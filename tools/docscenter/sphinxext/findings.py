@@ -12,12 +12,15 @@ from ..core import rules
 from ..core.findings import Finding
 from ..core.index import CenterIndex
 from .log import warn_finding
+from .partial import partial_build
 from .state import app_state, build_state
 
 
-def _emit(findings: list[Finding], index: CenterIndex) -> None:
+def _emit(findings: list[Finding], index: CenterIndex, env: BuildEnvironment) -> None:
+    partial = partial_build(env)  # a shard or the assembly reports its share
     for finding in sorted(findings, key=Finding.sort_key):
-        warn_finding(finding, index.center.root, index.center.source_suffix)
+        if partial is None or partial.reports(finding):
+            warn_finding(finding, index.center.root, index.center.source_suffix)
 
 
 def report_services(app: Sphinx) -> None:
@@ -25,14 +28,14 @@ def report_services(app: Sphinx) -> None:
     state = app_state(app)
     index = CenterIndex(state.center, list(state.registry.services.values()), {},
                         state.template)
-    _emit(rules.run(index, [rules.Stage.SERVICES]), index)
+    _emit(rules.run(index, [rules.Stage.SERVICES]), index, app.env)
 
 
 def report_documents(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: the findings that need every document."""
     index = build_state(env).index
     if index is not None:
-        _emit(rules.run(index, [rules.Stage.DOCUMENTS]), index)
+        _emit(rules.run(index, [rules.Stage.DOCUMENTS]), index, env)
 
 
 def setup_findings(app: Sphinx) -> None:
