@@ -179,6 +179,25 @@ def test_what_cannot_be_assembled_is_refused(tmp_path: Path) -> None:
     assert not (root / "build/html").exists()  # nothing half-assembled
 
 
+def test_a_shard_from_elsewhere_cannot_bring_in_other_files(tmp_path: Path) -> None:
+    root = make_center(tmp_path / "center")
+    for part in ("1/2", "2/2"):
+        run_cli("-C", root, "build", "--part", part, "-j", "1")
+    shard = next(p for p in (root / "build/shards").iterdir() if "alpha" in p.name)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the site\n")
+    (shard / "html/services/alpha/notes.html").symlink_to(secret)
+    result = run_cli("-C", root, "assemble", "-j", "1", check=2)
+    assert "notes.html: a symbolic link in a shard" in result.stderr
+    assert not (root / "build/html").exists()
+    (shard / "html/services/alpha/notes.html").unlink()
+    manifest = json.loads((shard / "shard.json").read_text())
+    manifest["titles"]["source/index"] = "Planted"
+    (shard / "shard.json").write_text(json.dumps(manifest))
+    result = run_cli("-C", root, "assemble", "-j", "1", check=2)
+    assert "page 'source/index' is not in one of the shard's services" in result.stderr
+
+
 def test_shard_options_are_checked(center: Path) -> None:
     add_service(center, "alpha")
     for args, message in [

@@ -29,6 +29,23 @@ class BuiltShard:
         return set(self.manifest.titles)
 
 
+def _check_pages(center: Center, shard: BuiltShard, names: tuple[str, ...]) -> None:
+    """A shard builds services of the center, and publishes pages of those services only
+    (the assembly copies them, and links to them from every page)."""
+    where = shard.folder / MANIFEST
+    unknown = sorted(set(shard.manifest.services) - set(names))
+    if unknown:
+        raise UsageError(f"{where}: the center has no service {', '.join(map(repr, unknown))}")
+    folders = tuple(f"{center.service_folder(name)}/" for name in shard.manifest.services)
+    manifest = shard.manifest
+    docs = [*manifest.titles, *manifest.pages, *manifest.index_entries,
+            *(ref.doc for ref in manifest.references),
+            *(info[0] for routes in manifest.routes.values() for info in routes.values())]
+    for doc in docs:
+        if not doc.startswith(folders) or ".." in doc.split("/"):
+            raise UsageError(f"{where}: page {doc!r} is not in one of the shard's services")
+
+
 def load_shards(folder: Path) -> list[BuiltShard]:
     """Every shard under ``folder`` (one subfolder each, holding ``shard.json``)."""
     found = sorted(folder.glob(f"*/{MANIFEST}")) if folder.is_dir() else []
@@ -55,6 +72,7 @@ def collect_shards(center: Center, folder: Path | None = None) -> list[BuiltShar
         if tuple(sorted(shard.manifest.center_services)) != names:
             raise UsageError(f"{where}: built when the center had other services; build the "
                              "shard again")
+        _check_pages(center, shard, names)
         for name in shard.manifest.services:
             if name in owner:
                 raise UsageError(f"{where}: service {name!r} is also built by "

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from sphinx.util.inventory import InventoryFile
 from sphinx.util.osutil import relative_uri
 
+from ..core.text import printable
 from .manifest import PENDING, Reference
 
 #: The inventory entry type a role names.
-ROLE_TYPES = {"doc": "std:doc", "ref": "std:label", "numref": "std:label"}
+ROLE_TYPES = {"doc": "std:doc", "ref": "std:label"}
 #: A link a shard left pending, as Sphinx's HTML writer writes it.
 PENDING_LINK = re.compile(r'<a class="reference external" href="'
                           + re.escape(PENDING) + r'([0-9a-f]+\.\d+)">(.*?)</a>', re.DOTALL)
@@ -100,7 +101,7 @@ def resolve_pending(page: str, refs: Mapping[str, Reference], inventory: ShardIn
 
 def unresolved_message(ref: Reference) -> str:
     """The warning of a reference no shard resolves, worded as Sphinx words its own."""
-    what = {"doc": "unknown document", "ref": "undefined label",
-            "numref": "undefined label"}.get(ref.role, f"unresolved {ref.role}")
+    what = {"doc": "unknown document", "ref": "undefined label"}.get(
+        ref.role, f"unresolved {ref.role}")
     where = f"{ref.path}:{ref.line}" if ref.line else ref.path
-    return f"{where}: WARNING: {what}: {ref.target!r} (in no shard)"
+    return printable(f"{where}: WARNING: {what}: {ref.target!r} (in no shard)")

@@ -22,20 +22,30 @@ SEARCH_INDEX = "searchindex.js"
 SHARED = ("_images", "_downloads")
 
 
-def _copy_new(source: Path, target: Path) -> None:
-    """Copy the files under ``source`` that ``target`` lacks; a file that differs from one
-    already there is a conflict."""
-    for path in sorted(source.rglob("*")):
-        if not path.is_file():
-            continue
+def _files(source: Path) -> list[Path]:
+    """The files under ``source``. A shard comes from elsewhere (a CI artifact): a symbolic
+    link in it could bring any file of this machine into the site, and is refused."""
+    found = []
+    for path in [source, *sorted(source.rglob("*"))]:
+        if path.is_symlink():
+            raise UsageError(f"{path}: a symbolic link in a shard; build the shard again")
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+def _copy(source: Path, target: Path, *, shared: bool) -> None:
+    """Copy the files under ``source`` into ``target``. ``shared``: a file already there is
+    kept when it is the same and a conflict when it differs (another shard wrote it)."""
+    for path in _files(source):
         destination = target / path.relative_to(source)
-        if destination.exists():
+        if shared and destination.exists():
             if not filecmp.cmp(path, destination, shallow=False):
                 raise UsageError(f"{path}: differs from {destination}, which another shard "
                                  "wrote; build the shards again")
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
+        shutil.copyfile(path, destination)
 
 
 def copy_pages(shard: BuiltShard, out: Path, services_dir: str) -> None:
@@ -43,12 +53,11 @@ def copy_pages(shard: BuiltShard, out: Path, services_dir: str) -> None:
     for name in shard.manifest.services:
         for base in ("", "_sources/"):
             source = shard.html / f"{base}{services_dir}/{name}"
-            if source.is_dir():
-                shutil.copytree(source, out / f"{base}{services_dir}/{name}",
-                                dirs_exist_ok=True)
+            if source.exists() or source.is_symlink():
+                _copy(source, out / f"{base}{services_dir}/{name}", shared=False)
     for folder in SHARED:
-        if (shard.html / folder).is_dir():
-            _copy_new(shard.html / folder, out / folder)
+        if (shard.html / folder).exists() or (shard.html / folder).is_symlink():
+            _copy(shard.html / folder, out / folder, shared=True)
 
 
 def resolve_links(shard: BuiltShard, out: Path, inventory: ShardInventory) -> list[Reference]:

@@ -1,7 +1,7 @@
 """A shard build (see :mod:`.partial`): what it leaves for the assembly.
 
-- A reference the shard cannot resolve (``:doc:`` to another service's page, ``:ref:`` or
-  ``:numref:`` to a label it does not have) becomes a pending link: its ``href`` names a
+- A reference the shard cannot resolve (``:doc:`` to another service's page, ``:ref:`` to a
+  label it does not have) becomes a pending link: its ``href`` names a
   record that the manifest keeps with the file and line, and the assembly resolves it from the
   other shards' inventories (or reports it, as Sphinx would have).
 - Images are named after the file they come from, so two shards never write different
@@ -31,8 +31,8 @@ from .partial import PartialBuild, partial_build
 from .registry import get_registry
 from .state import app_state
 
-#: The references a shard leaves pending: std roles naming a page or a label.
-PENDING_ROLES = frozenset({"doc", "ref", "numref"})
+#: The references a shard leaves pending: std roles naming a page or a section's label.
+PENDING_ROLES = frozenset({"doc", "ref"})
 
 
 def _shard(env: BuildEnvironment) -> PartialBuild | None:
