@@ -64,23 +64,54 @@ def test_init_refuses_a_requirement_that_is_not_one_for_docscenter(
     assert snapshot(tmp_path) == {}
 
 
+def _runs(job: dict) -> list[str | None]:
+    return [step.get("run") for step in job["steps"]]
+
+
 def test_the_ci_files_call_the_ci_script(center: Path) -> None:
     script = center / "ci/build"
     assert os.access(script, os.X_OK)
     github = yaml.safe_load((center / ".github/workflows/docs.yml").read_text("utf-8"))
-    (job,) = github["jobs"].values()
-    runs = [step.get("run") for step in job["steps"]]
-    assert "ci/build" in runs
-    checkout = next(step for step in job["steps"] if "checkout" in step.get("uses", ""))
-    assert checkout["with"]["fetch-depth"] == 0  # page history needs the whole history
+    jobs = github["jobs"]
+    assert set(jobs) == {"build", "shard", "assemble"}
+    job = jobs["build"]
+    runs = _runs(job)
+    assert "ci/build" in runs and job["if"] == "vars.DOCSCENTER_SHARDED != '1'"
+    for name in jobs:
+        checkout = next(step for step in jobs[name]["steps"]
+                        if "checkout" in step.get("uses", ""))
+        assert checkout["with"]["fetch-depth"] == 0  # page history needs the whole history
     upload = next(step for step in job["steps"] if "upload-artifact" in step.get("uses", ""))
     assert upload["with"]["path"] == "build/html"
     assert runs.index("ci/build") < job["steps"].index(upload)
     gitlab = yaml.safe_load((center / ".gitlab-ci.yml").read_text("utf-8"))
-    (job,) = gitlab.values()
+    job = gitlab["docs"]
     assert job["script"] == ["ci/build"]
     assert job["artifacts"]["paths"] == ["build/html"]
-    assert job["variables"]["GIT_DEPTH"] == "0"
+    assert gitlab["variables"]["GIT_DEPTH"] == "0"
+
+
+def test_the_ci_files_build_shards_in_a_matrix_and_assemble_them(center: Path) -> None:
+    github = yaml.safe_load((center / ".github/workflows/docs.yml").read_text("utf-8"))
+    shard, assemble = github["jobs"]["shard"], github["jobs"]["assemble"]
+    parts = shard["strategy"]["matrix"]["part"]
+    assert parts == [1, 2, 3, 4] and shard["if"] == "vars.DOCSCENTER_SHARDED == '1'"
+    assert "ci/build shard ${{ matrix.part }}/4" in _runs(shard)
+    kept = next(s for s in shard["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert kept["with"]["path"].split() == ["build/shards", "!build/shards/*/doctrees"]
+    assert assemble["needs"] == "shard"
+    fetched = next(s for s in assemble["steps"] if "download-artifact" in s.get("uses", ""))
+    assert fetched["with"] == {"pattern": "shard-*", "path": "build/shards",
+                               "merge-multiple": True}
+    assert "ci/build assemble" in _runs(assemble)
+    gitlab = yaml.safe_load((center / ".gitlab-ci.yml").read_text("utf-8"))
+    matrix = gitlab["shard"]["parallel"]["matrix"]
+    assert matrix == [{"PART": ["1", "2", "3", "4"]}]
+    assert gitlab["shard"]["script"] == ['ci/build shard "$PART/4"']
+    assert gitlab["shard"]["artifacts"]["paths"] == ["build/shards"]
+    assert gitlab["assemble"]["needs"] == ["shard"]
+    assert gitlab["assemble"]["script"] == ["ci/build assemble"]
+    assert gitlab["stages"].index("build") < gitlab["stages"].index("assemble")
 
 
 # -- a fresh clone on a machine with only Python ----------------------------------------------

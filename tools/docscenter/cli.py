@@ -154,15 +154,62 @@ def for_release(center: Center, release: bool) -> Center:
 @center_option
 @click.option("-b", "builder", default="html", show_default=True, help="Sphinx builder.")
 @click.option("-j", "jobs", default="auto", show_default=True, help="Parallel jobs.")
+@click.option("--shard", is_flag=True, help="Build only the SERVICES named, as a shard for "
+              "docscenter assemble.")
+@click.option("--part", metavar="K/N", default=None, help="Build part K of N of the services "
+              "as a shard.")
+@click.argument("services", nargs=-1)
 @release_option
 @reports_errors
-def build(builder: str, jobs: str, release: bool) -> None:
-    """Build the center with Sphinx; warnings are errors (exit 1)."""
+def build(builder: str, jobs: str, shard: bool, part: str | None,
+          services: tuple[str, ...], release: bool) -> None:
+    """Build the center with Sphinx; warnings are errors (exit 1).
+
+    With --shard SERVICE... or --part K/N: build those services into build/shards/ for
+    docscenter assemble."""
     center = get_center()
+    if shard or part or services:
+        sys.exit(_build_shard(center, builder, jobs, services, part, shard, release))
     result = subprocess.run(sphinx_command(center, builder, jobs, release), check=False)
     if result.returncode == 0 and builder == "html":
         click.echo(f"open {center.build_dir / 'html' / 'index.html'}")
     sys.exit(min(result.returncode, 2))
+
+
+def _build_shard(center: Center, builder: str, jobs: str, names: tuple[str, ...],
+                 part: str | None, shard: bool, release: bool) -> int:
+    """``build --shard SERVICE...`` or ``build --part K/N``."""
+    from .shards.run import build_shard, shard_services
+
+    if builder != "html":
+        raise UsageError(f"build --shard -b {builder}: shards are built as HTML only")
+    if names and not shard and part is None:
+        raise UsageError("build: name services with --shard (a shard for docscenter assemble)")
+    done = build_shard(center, shard_services(center, names, part), jobs, release)
+    if not done.services:
+        click.echo(f"part {part}: no services, nothing to build", err=True)
+    else:
+        click.echo(f"shard {done.folder.name}: {len(done.services)} service(s) "
+                   + ("built" if done.returncode == 0 else "failed"), err=True)
+    return done.returncode
+
+
+@main.command()
+@center_option
+@click.option("-j", "jobs", default="auto", show_default=True, help="Parallel jobs.")
+@release_option
+@reports_errors
+def assemble(jobs: str, release: bool) -> None:
+    """Join the shards under build/shards into one site in build/html: the center's own
+    pages are built, the shards' pages, inventories and search indexes added."""
+    from .shards.run import assemble as join
+
+    done = join(get_center(), jobs, release)
+    for warning in done.warnings:
+        click.echo(warning, err=True)
+    if done.returncode == 0:
+        click.echo(f"assembled {done.shards} shard(s): open {done.html / 'index.html'}")
+    sys.exit(done.returncode)
 
 
 @main.command()
@@ -198,7 +245,7 @@ def _check(center: Center) -> CheckReport:
     from .core.check import check as run_rules
     from .indexing import scan_center
 
-    return run_rules(scan_center(center))
+    return run_rules(scan_center(center, cached=True))
 
 
 @main.command()

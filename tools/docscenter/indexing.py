@@ -8,6 +8,7 @@ commit hook. The Sphinx build builds its index from what it has read instead
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .core.rst_scan import scan_text
 from .core.rules.toctree import candidates
 from .core.services import ServiceMeta
 from .errors import UsageError
+from .index_cache import IndexCache
 from .scaffold import render_service
 from .vcs import Change
 from .wiki.manifest import load_manifest
@@ -40,14 +42,17 @@ def rendering(center: Center, meta: ServiceMeta) -> dict[str, str]:
             if name.endswith(".rst")}
 
 
-def template_facts(center: Center, services: Iterable[ServiceMeta]) -> TemplateFacts:
+def template_facts(center: Center, services: Iterable[ServiceMeta],
+                   cache: IndexCache | None = None) -> TemplateFacts:
     """The service template's requirements (from the center's override, if any) and each
-    service's rendering."""
+    service's rendering (from ``cache`` when it has it)."""
     # A template that does not render is a UsageError naming its file and line.
     example = render_service(center, "example", title="Example", summary="Example.",
                              api_versions=[EXAMPLE_VERSION])
-    return TemplateFacts(requirements(example, center.config),
-                         {meta.name: rendering(center, meta) for meta in services})
+    render = functools.partial(rendering, center)
+    return TemplateFacts(requirements(example, center.config), {
+        meta.name: cache.rendering(meta, render) if cache else render(meta)
+        for meta in services})
 
 
 def manifest_facts(center: Center) -> ManifestFacts | None:
@@ -73,31 +78,45 @@ def source_files(folder: Path, suffix: str) -> list[Path]:
                   if not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts))
 
 
-def _read(path: Path) -> str:
+def _text(path: Path, data: bytes) -> str:
+    """The text of ``data`` read from ``path``, line ends as Python reads text files."""
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text") from None
 
 
-def _documents(center: Center, pages: Iterable[PageFacts]) -> frozenset[str]:
-    """The files toctree entries name that exist."""
-    return frozenset(path for page in pages for target, _line in page.toctree
+def _documents(center: Center, pages: Mapping[str, PageFacts]) -> frozenset[str]:
+    """The files toctree entries name that exist (the pages scanned do)."""
+    return frozenset(path for page in pages.values() for target, _line in page.toctree
                      for path in candidates(page.path, target, center.source_suffix)
-                     if (center.root / path).is_file())
+                     if path in pages or (center.root / path).is_file())
 
 
-def scan_center(center: Center) -> CenterIndex:
-    """The index of the center, from a text scan of its center-wide pages and services."""
-    root = center.root.resolve()
+def scan_center(center: Center, *, cached: bool = False) -> CenterIndex:
+    """The index of the center, from a text scan of its center-wide pages and services;
+    ``cached``: re-scan only what changed since the last cached scan (see
+    :mod:`docscenter.index_cache`), and keep this one."""
+    cache = IndexCache.open(center) if cached else None
     pages: dict[str, PageFacts] = {}
     for path in [*source_files(center.source_dir, center.source_suffix),
                  *source_files(center.services_dir, center.source_suffix)]:
-        relative = path.resolve().relative_to(root).as_posix()
-        pages[relative] = scan_text(relative, _read(path))
+        # Where the file is in the center, as Sphinx names it (a symbolic link not followed).
+        relative = path.relative_to(center.root).as_posix()
+        data = path.read_bytes()
+        pages[relative] = (scan(relative, data, path) if cache is None
+                           else cache.page(relative, data, functools.partial(scan, path=path)))
     services = center.services()
-    return CenterIndex(center, services, pages, template_facts(center, services),
-                       manifest_facts(center), _documents(center, pages.values()))
+    index = CenterIndex(center, services, pages, template_facts(center, services, cache),
+                        manifest_facts(center), _documents(center, pages))
+    if cache is not None:
+        cache.save()
+    return index
+
+
+def scan(relative: str, data: bytes, path: Path) -> PageFacts:
+    """The facts of the page at ``relative`` (the file ``path``) holding ``data``."""
+    return scan_text(relative, _text(path, data))
 
 
 # -- history --------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ class CenterIndex:
     template: TemplateFacts
     manifest: ManifestFacts | None = None
     documents: frozenset[str] = frozenset()  # paths of the documents toctrees may name
+    _by_service: dict[str | None, list[PageFacts]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def service_of(self, path: str) -> str | None:
         """The service a page belongs to, if any."""
@@ -113,4 +115,11 @@ class CenterIndex:
 
     def pages_of(self, service: str) -> list[PageFacts]:
         """The pages of ``service``, in listing order."""
-        return [page for page in self.ordered_pages() if self.service_of(page.path) == service]
+        # Grouped once per index (the pages do not change once it is built): asked per
+        # service, a scan of every page each time would grow with the square of the center.
+        if self._by_service is None:
+            groups: dict[str | None, list[PageFacts]] = {}
+            for page in self.ordered_pages():
+                groups.setdefault(self.service_of(page.path), []).append(page)
+            self._by_service = groups
+        return list(self._by_service.get(service, ()))

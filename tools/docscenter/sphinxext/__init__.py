@@ -23,12 +23,16 @@ from . import (
     registry,
     routes,
 )
+from .assembly import setup_assembly
 from .domain import DocscenterDomain
 from .imported import setup_imported
 from .imported_from import setup_imported_from
 from .navigation import setup_navigation
+from .partial import setup_partial
 from .placeholders import setup_placeholders
+from .reading import setup_reading
 from .resources import ResourcesDirective
+from .shard import setup_shard
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
 from .state import center_of
@@ -80,6 +84,10 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     header.setup_header(app)
     routes.setup_routes(app)
     setup_navigation(app)
+    setup_reading(app)
+    setup_partial(app)
+    setup_shard(app)
+    setup_assembly(app)
     setup_sidebar(app)
     setup_stable_config(app)
     setup_toc_parents(app)

@@ -14,6 +14,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..core.services import LIFECYCLES, ServiceMeta
 from .domain import get_domain
+from .partial import SERVICES_ATTRIBUTE, partial_build
 from .registry import get_registry
 from .resources import api_links, doc_link, owner_nodes
 
@@ -100,12 +101,20 @@ class CatalogueDirective(SphinxDirective):
         grid = nodes.container(classes=["docscenter-catalogue"])
         grid.extend(service_card(meta, registry.prefix, env.docname) for meta in services)
         result: list[nodes.Node] = [grid]
-        groups: dict[str, list[str]] = {}
-        for meta in services:
+        partial = partial_build(env)
+        groups: dict[str, list[tuple[str, bool]]] = {}
+        for meta in ordered(partial.services) if partial else services:
             key = meta.lifecycle if meta.lifecycle in LIFECYCLE_CAPTIONS else ""
-            groups.setdefault(key, []).append(registry.prefix + meta.name + "/index")
-        for key, docnames in groups.items():
-            result.append(toctree_node(env.docname, docnames, LIFECYCLE_CAPTIONS[key]))
+            groups.setdefault(key, []).append((registry.prefix + meta.name + "/index",
+                                               partial is None or partial.builds(meta.name)))
+        for key, entries in groups.items():
+            node = toctree_node(env.docname, [doc for doc, here in entries if here],
+                                LIFECYCLE_CAPTIONS[key])
+            if partial is not None:
+                # Every service of the group, built here or not: the navigation lists them.
+                for tree in node.findall(addnodes.toctree):
+                    tree[SERVICES_ATTRIBUTE] = [doc for doc, _here in entries]
+            result.append(node)
         return result
 
 

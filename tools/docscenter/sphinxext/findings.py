@@ -13,12 +13,15 @@ from ..core import rules
 from ..core.findings import Finding
 from ..core.index import CenterIndex
 from .log import warn_finding
+from .partial import partial_build
 from .state import app_state, build_state
 
 
-def _emit(findings: list[Finding]) -> None:
+def _emit(findings: list[Finding], env: BuildEnvironment) -> None:
+    partial = partial_build(env)  # a shard or the assembly reports its share
     for finding in sorted(findings, key=Finding.sort_key):
-        warn_finding(finding)
+        if partial is None or partial.reports(finding):
+            warn_finding(finding)
 
 
 def report_services(app: Sphinx) -> None:
@@ -26,14 +29,14 @@ def report_services(app: Sphinx) -> None:
     state = app_state(app)
     index = CenterIndex(state.center, list(state.registry.services.values()), {},
                         state.template)
-    _emit(rules.run(index, [rules.Stage.SERVICES]))
+    _emit(rules.run(index, [rules.Stage.SERVICES]), app.env)
 
 
 def report_documents(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: the findings that need every document."""
     index = build_state(env).index
     if index is not None:
-        _emit(rules.run(index, [rules.Stage.DOCUMENTS]))
+        _emit(rules.run(index, [rules.Stage.DOCUMENTS]), env)
 
 
 def report_every_build(app: Sphinx, env: BuildEnvironment) -> None:
@@ -41,7 +44,7 @@ def report_every_build(app: Sphinx, env: BuildEnvironment) -> None:
     when it read nothing again (those of a release build)."""
     index = build_state(env).index
     if index is not None:
-        _emit(rules.run(index, [rules.Stage.EVERY_BUILD]))
+        _emit(rules.run(index, [rules.Stage.EVERY_BUILD]), env)
 
 
 def setup_findings(app: Sphinx) -> None:

@@ -21,6 +21,7 @@ from ..core.findings import Subtype
 from ..core.rules import undefined_term as undefined_term_rule
 from .domain import get_domain
 from .log import warn_at
+from .partial import partial_build
 from .registry import get_registry
 
 
@@ -46,6 +47,9 @@ def backlinks(env: BuildEnvironment) -> dict[str, Any]:
     term -> the services using it; for each service landing page, the terms it uses."""
     registry = get_registry(env)
     pages = get_domain(env).pages
+    partial = partial_build(env)
+    if partial is not None and partial.pages:  # the assembly: the shards' pages too
+        pages = {**pages, **partial.pages}
     defined = {term.lower(): term for facts in pages.values() for term, _ in facts.terms}
     used_by: dict[str, set[str]] = {}
     for docname, facts in pages.items():

@@ -15,6 +15,7 @@ from ..core.provenance import is_pristine, template_fingerprint
 from ..core.rst_scan import placeholder_lines
 from ..indexing import manifest_facts
 from .domain import get_domain
+from .partial import partial_build
 from .state import build_state
 
 
@@ -86,6 +87,9 @@ def assemble(app: Sphinx, env: BuildEnvironment) -> None:
     state = build_state(env)
     pages = {facts.path: facts for docname, facts in get_domain(env).pages.items()
              if docname in env.found_docs}
+    partial = partial_build(env)
+    if partial is not None:  # the assembly: the pages the shards built
+        pages.update((facts.path, facts) for facts in partial.pages.values())
     documents = frozenset(env.doc2path(doc, False).as_posix() for doc in env.found_docs)
     state.index = CenterIndex(state.center, list(state.registry.services.values()), pages,
                               state.template, manifest_facts(state.center), documents)

@@ -27,6 +27,7 @@ from sphinx.util.nodes import clean_astext
 from sphinx.util.tags import Tags
 
 from .domain import get_domain
+from .partial import SERVICES_ATTRIBUTE, partial_build
 from .registry import get_registry
 from .state import app_state
 
@@ -92,10 +93,12 @@ class _Walker:
     """Walks the toctrees from the root document the way Sphinx does for a sidebar that
     shows titles only, hidden toctrees included, to any depth."""
 
-    def __init__(self, env: BuildEnvironment, tags: Tags) -> None:
+    def __init__(self, env: BuildEnvironment, tags: Tags,
+                 elsewhere: dict[str, str] | None = None) -> None:
         self.env = env
         self.tags = tags
         self.numbers = 0
+        self.elsewhere = elsewhere or {}  # landing pages built by another part -> titles
 
     def visible(self, toctree: nodes.Element) -> bool:
         """False inside an ``.. only::`` whose expression is false for this builder."""
@@ -112,6 +115,15 @@ class _Walker:
 
     def entries(self, toctree: addnodes.toctree, parents: tuple[str, ...]) -> list[NavEntry]:
         found = []
+        services = toctree.get(SERVICES_ATTRIBUTE)
+        if services is not None:  # a partial build: services built elsewhere are one link
+            for docname in services:
+                entry = self.entry(None, docname, toctree["parent"], parents)
+                if entry is None and docname in self.elsewhere:
+                    entry = NavEntry(self.elsewhere[docname], docname)
+                if entry is not None:
+                    found.append(entry)
+            return found
         for title, ref in toctree["entries"]:
             entry = self.entry(title, ref, toctree["parent"], parents)
             if entry is not None:
@@ -142,7 +154,13 @@ class _Walker:
 
 def build_navigation(env: BuildEnvironment, tags: Tags) -> Navigation:
     """The navigation of the whole center, from the root document's toctrees."""
-    walker = _Walker(env, tags)
+    registry = get_registry(env)
+    partial = partial_build(env)
+    everyone = partial.services if partial else list(registry.services.values())
+    landings = {registry.prefix + meta.name + "/index": meta for meta in everyone}
+    elsewhere = {doc: partial.title(meta, doc) for doc, meta in landings.items()
+                 if partial is not None and not partial.builds(meta.name)}
+    walker = _Walker(env, tags, elsewhere)
     root = env.config.root_doc
     groups = []
     if root in env.tocs:  # the toctrees of a page, kept in the environment: no doctree read
@@ -150,9 +168,7 @@ def build_navigation(env: BuildEnvironment, tags: Tags) -> Navigation:
             entries = walker.entries(toctree, (root,))
             if entries:
                 groups.append(NavGroup(toctree.get("caption"), tuple(entries)))
-    registry = get_registry(env)
-    services = {registry.prefix + name + "/index" for name in registry.services}
-    return Navigation(groups, services, _has_routes(env))
+    return Navigation(groups, set(landings), _has_routes(env))
 
 
 def _has_routes(env: BuildEnvironment) -> bool:

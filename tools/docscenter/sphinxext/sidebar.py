@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 
 from .navigation import NavEntry, NavGroup, Navigation, get_navigation
+from .partial import partial_build
 from .state import app_state
 from .wrapping import slash_breaks_html
 
@@ -105,7 +106,8 @@ class Sidebar:
 def _extra_groups(app: Sphinx) -> list[NavGroup]:
     """The reference pages Sphinx generates that readers look for: the routing table."""
     names = {index[0] for index in getattr(app.builder, "domain_indices", [])}
-    if ROUTING_TABLE not in names:
+    partial = partial_build(app.env)  # a shard: other shards' services may have endpoints
+    if ROUTING_TABLE not in names and not (partial is not None and partial.routes_elsewhere):
         return []
     title = str(app.config.http_index_localname)
     return [NavGroup("Reference", (NavEntry(title, ROUTING_TABLE),))]

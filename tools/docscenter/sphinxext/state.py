@@ -75,6 +75,8 @@ class BuildState(NotKept):
     toc_changed: set[str] | None = None  # toc_parents: those whose table of contents changed
     toc_aside: dict[str, set[str]] = field(default_factory=dict)  # toc_parents
     dashboard_before: dict[str, str] = field(default_factory=dict)  # dashboard: shapes
+    reading_jobs: int = 0  # reading: the parallel jobs set aside while a few pages are read
+    partial: object = None  # partial.PartialBuild: a shard or the assembly (None: whole)
 
 
 def start(env: BuildEnvironment, state: BuildState) -> None:
