@@ -184,6 +184,20 @@ def _check(center: Center) -> CheckReport:
     return run_rules(scan_center(center))
 
 
+def _recover(center: Center) -> None:
+    """Finish or roll back an import that was interrupted, saying so on stderr (``check``,
+    ``status`` and ``import-wiki`` start with it, the build too)."""
+    from .wiki.transaction import recover_if_needed
+
+    done = recover_if_needed(center.root, on_wait=_say_waiting)
+    if done is not None:
+        click.echo(f"docscenter: {done.message()}", err=True)
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(f"docscenter: {message}", err=True)
+
+
 @main.command()
 @center_option
 @format_option
@@ -197,19 +211,24 @@ def check(output_format: str, hook: bool) -> None:
     center = get_center()
     if hook:
         sys.exit(_hook(center))
+    _recover(center)
     report = _check(center)
     _show(report_json(report) if output_format == "json" else report_text(report))
     sys.exit(1 if report.findings else 0)
 
 
 def _hook(center: Center) -> int:
-    """``check --hook``: silent when the center is clean; otherwise the findings, that the
-    commit is refused and how to bypass the hook once, on stderr, and status 1."""
+    """``check --hook``: the center as the commit being made holds it (see
+    :func:`~docscenter.indexing.committed_center`); silent when it is clean, otherwise the
+    findings, that the commit is refused and how to bypass the hook once, on stderr, and
+    status 1."""
     from .core.check import report_text
+    from .indexing import committed_center
     from .vcs_setup import refusal
 
     try:
-        report = _check(center)
+        with committed_center(center) as committed:
+            report = _check(committed)
         if not report.findings:
             return 0
         found = report_text(report)
@@ -229,6 +248,7 @@ def status(output_format: str) -> None:
     from .indexing import service_changes
 
     center = get_center()
+    _recover(center)
     report = _check(center)
     rows = service_rows(report.index, report.services, service_changes(center))
     total = totals(rows)
@@ -238,12 +258,34 @@ def status(output_format: str) -> None:
 
 @main.command("install-hook")
 @center_option
+@click.option("--quiet", is_flag=True, help="Say nothing, and never fail (for make targets): "
+              "outside a repository, or beside another tool's Git hook, do nothing.")
 @reports_errors
-def install_hook() -> None:
-    """Add the commit hook (runs the fast check) to the center's Hg or Git clone."""
+def install_hook(quiet: bool) -> None:
+    """Add the commit hook (checks what each commit holds) to the center's Hg or Git clone;
+    again to update it (idempotent)."""
     from .vcs_setup import install_hook as install
 
-    click.echo(install(get_center()))
+    try:
+        message = install(get_center())
+    except UsageError:
+        if quiet:
+            return
+        raise
+    if not quiet:
+        click.echo(message)
+
+
+@main.command()
+@center_option
+@reports_errors
+def recover() -> None:
+    """Roll back an import that was interrupted (killed, or the machine stopped), as
+    import-wiki, check, status and build do by themselves when they find one."""
+    from .wiki.transaction import recover_if_needed
+
+    done = recover_if_needed(get_center().root, on_wait=_say_waiting)
+    click.echo(done.message() if done is not None else "no interrupted import: nothing to do")
 
 
 @main.command("import-wiki")
@@ -259,11 +301,15 @@ def install_hook() -> None:
               "starts with this.")
 @click.option("--redirect-host", "redirect_hosts", multiple=True, help="Another host the "
               "api.php URL may redirect to (repeatable); others are refused.")
-@click.option("--glossary", is_flag=True, help="Add the wiki's glossary terms to the shared "
-              "glossary.")
+@click.option("--glossary/--no-glossary", default=None, help="Add the wiki's glossary terms to "
+              "the shared glossary and refer to them (default: as each page was imported "
+              "last time).")
 @click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite stubs that were edited since import.")
+@click.option("--force", "force", multiple=True, is_flag=False, flag_value="*",
+              metavar="[TITLE|GLOB]", help="Overwrite edited stubs instead of merging (the "
+              "edit is kept as a backup): alone, every page; with a title or a glob "
+              "('Services/Token*'), those pages; repeatable.")
 @format_option
 @reports_errors
 def import_wiki(output_format: str, **options: Any) -> None:
@@ -274,7 +320,7 @@ def import_wiki(output_format: str, **options: Any) -> None:
 
     center = get_center()
     with ProgressBar("converting") as bar:
-        report = run(center, ImportRequest(**options), bar.update)
+        report = run(center, ImportRequest(**options), bar.update, on_wait=_say_waiting)
     _show(report_json(report) if output_format == "json" else report_text(report))
     sys.exit(1 if report.skipped else 0)  # pages were asked for that could not be imported
 

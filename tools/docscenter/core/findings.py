@@ -49,6 +49,14 @@ class Subtype(StrEnum):
     """The wiki import manifest does not load, or sends pages to a service that does not
     exist."""
 
+    conflict = "conflict"
+    """A page holds the markers of an unresolved merge conflict (a re-import merged the
+    wiki's new revision into an edited page and both changed the same lines)."""
+
+    duplicate_wiki_title = "duplicate_wiki_title"
+    """Two imported pages come from the same wiki page (titles compared as the wiki does:
+    ``_`` is a space, the first letter after the namespace is not case-sensitive)."""
+
     vcs = "vcs"
     """Build only: the page history is left out (shallow clone, failing ``hg``/``git``) or
     ``docscenter_vcs_web`` has a bad entry."""

@@ -26,6 +26,8 @@ class PageFacts:
     refs: list[tuple[str, int | None]] = field(default_factory=list)  # :term: targets
     placeholders: list[int] = field(default_factory=list)  # lines holding XXX or TODO
     imported_stub: bool = False  # an imported page nobody edited (see core.provenance)
+    wiki_title: str | None = None  # the wiki page it was imported from (its provenance)
+    conflicts: list[int] = field(default_factory=list)  # lines where a merge conflict starts
     fingerprint: str = ""  # compared with the template's rendering (see core.provenance)
 
 

@@ -44,6 +44,12 @@ def is_pristine(text: str) -> bool:
     return parts is not None and parts[0].get("sha256") == digest(parts[1])
 
 
+def wiki_title(text: str) -> str | None:
+    """The wiki title a stub's provenance records, or None for a page that is no stub."""
+    parts = split_stub(text)
+    return parts[0].get("title") if parts is not None else None
+
+
 def template_fingerprint(text: str) -> str:
     """What a page is compared by with the template's rendering: its hash with ISO dates
     blanked (the creation date differs from today's)."""

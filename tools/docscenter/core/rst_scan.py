@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from .conflicts import conflict_lines
 from .index import PageFacts
-from .provenance import is_pristine, template_fingerprint
+from .provenance import is_pristine, template_fingerprint, wiki_title
 
 PLACEHOLDER = re.compile(r"\b(XXX|TODO)\b")
 TERM_ROLE = re.compile(r"(?<![\w`\\]):(?:std:)?term:`((?:[^`\\]|\\.)+)`")
@@ -116,6 +117,8 @@ def scan_text(path: str, text: str) -> PageFacts:
         page.refs.append((normalize(target), body.count("\n", 0, match.start()) + 1))
     page.placeholders = _placeholders(body)
     page.imported_stub = is_pristine(text)
+    page.wiki_title = wiki_title(text)
+    page.conflicts = conflict_lines(text)
     page.fingerprint = template_fingerprint(text)
     return page
 

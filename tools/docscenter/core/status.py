@@ -93,6 +93,15 @@ class ServiceStatus:
     last_author: str | None
     completeness: int  # percent
     findings: int
+    # Imported pages the wiki moved past (title, page, revision in it, the wiki's revision).
+    wiki_behind: list[dict[str, Any]] = field(default_factory=list)
+
+
+def wiki_behind(meta: ServiceMeta) -> list[dict[str, Any]]:
+    """The service's imported pages whose wiki revision is newer than the one they hold."""
+    return [{"title": source.title, "page": source.page, "revision": source.revision,
+             "wiki_revision": source.wiki_revision}
+            for source in meta.wiki_pages if source.behind]
 
 
 def _completeness(index: CenterIndex, summary: ServiceSummary) -> int:
@@ -128,6 +137,7 @@ def service_rows(index: CenterIndex, summaries: Mapping[str, ServiceSummary],
             last_author=change[1] if change else None,
             completeness=_completeness(index, summary),
             findings=summary.findings,
+            wiki_behind=wiki_behind(meta),
         ))
     return rows
 
@@ -172,6 +182,13 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
     for row in table:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
                      .rstrip())
+    behind = [(r, page) for r in rows for page in r.wiki_behind]
+    if behind:
+        lines += ["", "the wiki moved past these edited pages (re-import to merge, or see "
+                  "\"Re-importing\" in the writers' guide):"]
+        lines += [printable(f"  {r.name}: {page['page'] or page['title']} ({page['title']}): "
+                            f"revision {page['revision']}, the wiki has {page['wiki_revision']}")
+                  for r, page in behind]
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from . import (
     registry,
     routes,
 )
+from .center_lock import setup_center_lock
 from .domain import DocscenterDomain
 from .navigation import setup_navigation
 from .resources import ResourcesDirective
@@ -67,6 +68,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_domain(DocscenterDomain)
     app.add_directive_to_domain("docscenter", "catalogue", catalogue.CatalogueDirective)
     app.add_directive_to_domain("docscenter", "resources", ResourcesDirective)
+    setup_center_lock(app)
     index.setup_index(app)
     findings.setup_findings(app)
     glossary.setup_glossary(app)

@@ -13,7 +13,16 @@ from enum import Enum
 
 from ..findings import Finding, Subtype
 from ..index import CenterIndex
-from . import glossary, manifest, service_toml, template, toctree, undefined_term
+from . import (
+    conflict,
+    glossary,
+    manifest,
+    service_toml,
+    template,
+    toctree,
+    undefined_term,
+    wiki_title,
+)
 
 
 class Stage(Enum):
@@ -43,6 +52,8 @@ RULES: tuple[Rule, ...] = (
     # own warning (see docscenter.sphinxext.glossary).
     Rule(undefined_term.SUBTYPES, undefined_term.check, Stage.SPHINX),
     Rule(manifest.SUBTYPES, manifest.check, Stage.DOCUMENTS),
+    Rule(conflict.SUBTYPES, conflict.check, Stage.DOCUMENTS),
+    Rule(wiki_title.SUBTYPES, wiki_title.check, Stage.DOCUMENTS),
 )
 
 
