@@ -26,9 +26,13 @@ def state_dir(root: Path) -> Path:
 
 
 def ensure_state_dir(root: Path) -> Path:
-    """The state folder, created when missing."""
+    """The state folder, created when missing (with a ``.gitignore`` of its own, so that Git
+    ignores it in any repository; Mercurial's ``.hgignore`` names it)."""
     folder = state_dir(root)
-    folder.mkdir(exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(exist_ok=True)
+        (folder / ".gitignore").write_text("# docscenter's state: never committed\n*\n",
+                                           encoding="utf-8")
     return folder
 
 

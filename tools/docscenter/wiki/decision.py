@@ -36,11 +36,14 @@ def file_digest(data: bytes | None) -> str | None:
 
 
 def read_current(path: Path) -> bytes | None:
-    """The file's bytes, or None when there is no file."""
+    """The file's bytes, or None when there is no file; something unreadable in the way (a
+    folder) reads as an empty file someone wrote: never overwritten unless forced."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError:
+        return b""
 
 
 def _revision(fields: dict[str, str]) -> int | None:
