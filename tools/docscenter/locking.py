@@ -227,6 +227,9 @@ def center_lock(root: Path, command: str, *, shared: bool = False, wait: float |
 
 def command_line() -> str:
     """This process's command line, shortened, to name it as a holder."""
-    words = [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else ["docscenter"]
+    name = Path(sys.argv[0]).name if sys.argv else "docscenter"
+    if name in ("__main__.py", "-c", ""):  # python -m docscenter, or a script
+        name = "docscenter"
+    words = [name, *sys.argv[1:]]
     text = " ".join(words)
     return text if len(text) <= 200 else text[:199] + "…"

@@ -260,17 +260,26 @@ def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | N
     plan = report.plan
     staged: dict[Path, Path] = {}
 
+    tasked: set[Path] = set()
+
     def task_of(page: WikiPage) -> _Task:
         planned = plan.page(page.title)
         assert planned is not None
-        target = None if txn is None else txn.staging / f"{len(staged)}.rst"
+        tasked.add(planned.path)
+        target = None if txn is None else txn.staging / f"{len(tasked)}.rst"
         if target is not None:
             staged[planned.path] = target
         return _Task(page.title, page.text, planned.label, planned.service,
                      _provenance(request, planned), planned.path, target,
                      is_forced(request.force, planned.title, planned.path))
 
-    tasks = largest_first((task_of(p) for p in source_pages if plan.page(p.title) is not None),
+    def wanted(page: WikiPage) -> bool:
+        # A page a source gives twice is converted once: as the plan has it (the last one).
+        planned = plan.page(page.title)
+        return (planned is not None and planned.path not in tasked
+                and page.revision == planned.revision)
+
+    tasks = largest_first((task_of(p) for p in source_pages if wanted(p)),
                           size=lambda task: len(task.text))
     total = len(plan.pages)
     progress(0, total)
