@@ -106,7 +106,8 @@ def test_install_hook_in_a_clone(hg_center: Path, tmp_path: Path) -> None:
     run_cli("-C", clone, "install-hook")  # idempotent
 
     assert str(clone / ".hg" / "hgrc") in out
-    assert (clone / ".hg" / "hgrc").read_text(encoding="utf-8").count("pretxncommit.docscenter") == 1
+    hgrc = (clone / ".hg" / "hgrc").read_text(encoding="utf-8")
+    assert hgrc.count("pretxncommit.docscenter") == 1
     page = clone / "services" / "storage" / "index.rst"
     page.write_text(page.read_text(encoding="utf-8").replace("Goal of the Service", "Goals"),
                     encoding="utf-8")
