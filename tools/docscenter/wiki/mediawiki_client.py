@@ -224,7 +224,8 @@ class ApiClient:
             redirect=redirect_target(revision.content) if page.redirect else None,
             url=url or None,
             source=self.api_url,
-            case_sensitive=self.siteinfo().case_sensitive(page.ns),
+            # Known once siteinfo was asked for (open_source asks first); never an extra request.
+            case_sensitive=bool(self._siteinfo and self._siteinfo.case_sensitive(page.ns)),
         )
 
     def _namespace_id(self, name: str) -> int | None:
