@@ -67,3 +67,39 @@ def test_check_and_build_report_identical_findings(center: Path) -> None:
         "template", "service_toml", "manifest"}
     assert len(checked) == 9
     assert build_findings(center) == checked
+
+
+STUB = """.. docscenter-import
+   title: {title}
+   revision: 7
+   sha256: 0
+
+Notes
+=====
+
+{body}
+"""
+
+
+def test_re_import_findings_are_the_same_in_check_and_build(center: Path) -> None:
+    add_service(center, "alpha")
+    folder = center / "services/alpha"
+    (folder / "notes.rst").write_text(STUB.format(title="Ops:runbook", body=(
+        "Intro.\n\n<<<<<<< yours (the page as edited)\nMine.\n\n=======\n\nTheirs.\n"
+        ">>>>>>> wiki (revision 8)\n")), encoding="utf-8")
+    (folder / "copy.rst").write_text(STUB.format(title="ops:Runbook", body="Same page."),
+                                     encoding="utf-8")
+    edit(folder / "index.rst", "   history\n", "   history\n   notes\n   copy\n")
+    checked = check_findings(center)
+    assert {(subtype, path, line) for subtype, path, line, _ in checked} == {
+        ("conflict", "services/alpha/notes.rst", 11),
+        ("duplicate_wiki_title", "services/alpha/notes.rst", 2)}
+    _, warnings = sphinx_build(center)
+    built = set()
+    for line in COLOUR.sub("", warnings).splitlines():
+        match = WARNING.match(line)
+        if match:  # Sphinx has its own words about the markers; those are not findings
+            path, _, number = match["where"].removeprefix(f"{center}/").partition(":")
+            built.add((match["subtype"], path, int(number) if number else None,
+                       match["message"]))
+    assert built == checked

@@ -195,3 +195,27 @@ def test_force_takes_titles_and_globs_and_keeps_backups(tmp_path: Path, pattern:
         assert (root / backup).read_text().count("First, by the writer.") == 1
         assert backup.startswith(".docscenter/backups/")
         assert "First, wiki." in stubs[title].read_text()
+
+
+def test_case_sensitive_titles_stay_apart_and_a_page_given_twice_is_one_stub(
+        tmp_path: Path) -> None:
+    root = tmp_path / "center"
+    run_cli("init", root, "--title", "Cased", "--no-hg")
+    add_service(root, "storage")
+    dump = write_dump(tmp_path / "cased.xml", [
+        Page("iPhone notes", "Lower.", 5), Page("IPhone notes", "Upper.", 6),
+        Page("Twice", "Old copy.", 7), Page("Twice", "New copy.", 8)])
+    # The wiki's site information says its main namespace is case-sensitive.
+    dump.write_text(dump.read_text().replace('case="first-letter"', 'case="case-sensitive"'))
+    report = json.loads(run_cli("-C", root, "import-wiki", dump, "--service", "storage",
+                                "--format", "json").stdout)
+    assert sorted(p["title"] for p in report["pages"]) == ["IPhone notes", "Twice",
+                                                           "iPhone notes"]
+    texts = {p["title"]: Path(p["path"]).read_text() for p in report["pages"]}
+    assert "Lower." in texts["iPhone notes"] and "case: sensitive" in texts["iPhone notes"]
+    assert "Upper." in texts["IPhone notes"]
+    assert "New copy." in texts["Twice"] and "revision: 8" in texts["Twice"]
+    run_cli("-C", root, "check")  # two pages, not one page twice
+    again = json.loads(run_cli("-C", root, "import-wiki", dump, "--service", "storage",
+                               "--format", "json").stdout)
+    assert {p["action"] for p in again["pages"]} == {"unchanged"}

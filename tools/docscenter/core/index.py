@@ -27,6 +27,7 @@ class PageFacts:
     placeholders: list[int] = field(default_factory=list)  # lines holding XXX or TODO
     imported_stub: bool = False  # an imported page nobody edited (see core.provenance)
     wiki_title: str | None = None  # the wiki page it was imported from (its provenance)
+    wiki_title_exact: bool = False  # the wiki's titles are case-sensitive there
     conflicts: list[int] = field(default_factory=list)  # lines where a merge conflict starts
     fingerprint: str = ""  # compared with the template's rendering (see core.provenance)
 

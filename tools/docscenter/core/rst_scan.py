@@ -117,7 +117,7 @@ def scan_text(path: str, text: str) -> PageFacts:
         page.refs.append((normalize(target), body.count("\n", 0, match.start()) + 1))
     page.placeholders = _placeholders(body)
     page.imported_stub = is_pristine(text)
-    page.wiki_title = wiki_title(text)
+    page.wiki_title, page.wiki_title_exact = wiki_title(text)
     page.conflicts = conflict_lines(text)
     page.fingerprint = template_fingerprint(text)
     return page

@@ -59,7 +59,7 @@ def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
     text = source[0]
     facts.placeholders = placeholder_lines(text)
     facts.imported_stub = is_pristine(text)
-    facts.wiki_title = wiki_title(text)
+    facts.wiki_title, facts.wiki_title_exact = wiki_title(text)
     facts.conflicts = conflict_lines(text)
     facts.fingerprint = template_fingerprint(text)
 

@@ -249,7 +249,7 @@ def _provenance(request: ImportRequest, page: PlannedPage) -> Provenance:
     """The page's provenance, recording what it is imported with."""
     wiki_url = request.wiki_url or page.recorded.get("wiki_url") or None
     return Provenance(page.title, page.revision, page.timestamp, page.url, wiki_url,
-                      _glossary_of(request, page))
+                      _glossary_of(request, page), page.case_sensitive)
 
 
 def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | None,
@@ -263,7 +263,7 @@ def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | N
     tasked: set[Path] = set()
 
     def task_of(page: WikiPage) -> _Task:
-        planned = plan.page(page.title)
+        planned = plan.page(page.title, page.case_sensitive)
         assert planned is not None
         tasked.add(planned.path)
         target = None if txn is None else txn.staging / f"{len(tasked)}.rst"
@@ -275,7 +275,7 @@ def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | N
 
     def wanted(page: WikiPage) -> bool:
         # A page a source gives twice is converted once: as the plan has it (the last one).
-        planned = plan.page(page.title)
+        planned = plan.page(page.title, page.case_sensitive)
         return (planned is not None and planned.path not in tasked
                 and page.revision == planned.revision)
 
@@ -285,7 +285,7 @@ def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | N
     progress(0, total)
     for done, (task, result) in enumerate(run_bounded(_convert, tasks, shared=shared,
                                                         timeout=timeout), 1):
-        planned = plan.page(task.title)
+        planned = plan.page(task.title, task.provenance.case_sensitive)
         assert planned is not None
         report.results[planned.path] = _result(report, planned, task, result, shared.root)
         if report.action(planned) not in WRITES:

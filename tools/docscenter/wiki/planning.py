@@ -40,6 +40,7 @@ class PlannedPage:
     # The provenance of the stub already there (empty when there is none): what the page was
     # imported with last time (see :mod:`.recorded`).
     recorded: Mapping[str, str] = field(default_factory=dict)
+    case_sensitive: bool = False  # the wiki keeps the case of the title's first letter
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,21 @@ class Plan:
     refs: Mapping[str, PageRef] = field(default_factory=dict)  # normalised title -> page
     base_url: str | None = None  # the wiki's article path ("$1" for the title)
 
-    def page(self, title: str) -> PlannedPage | None:
+    def page(self, title: str, case_sensitive: bool = False) -> PlannedPage | None:
         """The planned page of a wiki title, if the import takes it."""
-        return self._by_title.get(normalise_title(title))
+        return self._by_title.get(page_key(title, case_sensitive))
 
     @cached_property
     def _by_title(self) -> dict[str, PlannedPage]:
-        return {normalise_title(page.title): page for page in self.pages}
+        return {page_key(page.title, page.case_sensitive): page for page in self.pages}
+
+
+def page_key(title: str, case_sensitive: bool) -> str:
+    """What tells two pages of one import apart: the title as the wiki compares it (its
+    first letter too where the wiki's titles are case-sensitive)."""
+    if case_sensitive:
+        return "=" + " ".join(title.replace("_", " ").split())
+    return normalise_title(title)
 
 
 _HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
@@ -87,6 +96,7 @@ def _existing_names(folder: Path) -> dict[str, str]:
         for path in sorted(folder.glob("*.rst")):
             fields = read_provenance(path)
             if "title" in fields:
+                names.setdefault(page_key(fields["title"], True), path.stem)
                 names.setdefault(normalise_title(fields["title"]), path.stem)
                 names.setdefault("key:" + title_key(fields["title"]), path.stem)
     return names
@@ -158,9 +168,11 @@ class Planner:
             path = folder / f"{assignment.page}.rst"
             relative = assignment.page
         else:
-            name = self.known[service].get(title)
-            if name is None and not page.case_sensitive:
-                name = self.known[service].get("key:" + title_key(title))
+            if page.case_sensitive:
+                name = self.known[service].get(page_key(page.title, True))
+            else:
+                name = self.known[service].get(title) or \
+                    self.known[service].get("key:" + title_key(title))
             if name is None:
                 name = page_name(assignment.stem.replace("/", " "), self.taken[service])
                 self.known[service][title] = name
@@ -175,6 +187,7 @@ class Planner:
             label=f"wiki-{service}-{relative.replace('/', '-')}",
             revision=page.revision, timestamp=page.timestamp, url=page.url,
             anchors=quick_anchors(page.text), recorded=read_provenance(path),
+            case_sensitive=page.case_sensitive,
         )
 
 
@@ -211,10 +224,12 @@ def plan_import(pages: Iterable[WikiPage], planner: Planner,
         elif (plan := planner.plan(page)) is None:
             unassigned.append(page.title)
         else:
-            planned[normalise_title(page.title)] = plan
+            planned[page_key(page.title, page.case_sensitive)] = plan
     url = base_url()
     planned = {title: _with_url(plan, url) for title, plan in planned.items()}
-    refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
+    refs: dict[str, PageRef] = {}
+    for p in planned.values():  # links name pages as the wiki's default rules do
+        refs.setdefault(normalise_title(p.title), PageRef("/" + p.docname, p.label, p.anchors))
     for source, target in redirects.items():
         resolved = follow_redirects(target, redirects, refs)
         if resolved is not None:

@@ -20,6 +20,7 @@ class Provenance:
     # What the page was imported with, repeated by a plain re-import (see .recorded).
     wiki_url: str | None = None  # given with --wiki-url
     glossary: bool = False  # --glossary: terms of its glossary sections are references
+    case_sensitive: bool = False  # the wiki keeps the case of the title's first letter
 
 
 def _clean(value: str) -> str:
@@ -32,6 +33,7 @@ def render_stub(provenance: Provenance, body: str) -> str:
               ("timestamp", provenance.timestamp), ("source", provenance.url),
               ("wiki_url", provenance.wiki_url),
               ("glossary", "yes" if provenance.glossary else None),
+              ("case", "sensitive" if provenance.case_sensitive else None),
               ("sha256", digest(body))]
     lines = [MARKER] + [f"   {key}: {_clean(str(value))}" for key, value in fields
                         if value not in (None, "")]

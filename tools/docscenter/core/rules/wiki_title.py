@@ -1,8 +1,9 @@
 """``duplicate_wiki_title``: one stub per wiki page.
 
 Two stubs recording the same wiki title (as the wiki compares titles: ``_`` is a space, the
-namespace in any letter case, the first letter after it upper case) are two copies of one
-page: a re-import refreshes one of them and the other goes stale."""
+namespace in any letter case, the first letter after it upper case unless the stub records
+that the wiki's titles are case-sensitive there) are two copies of one page: a re-import
+refreshes one of them and the other goes stale."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def check(index: CenterIndex) -> list[Finding]:
     for page in index.ordered_pages():
         if not page.wiki_title:
             continue
-        key = title_key(page.wiki_title)
+        key = page.wiki_title if page.wiki_title_exact else title_key(page.wiki_title)
         if key in first:
             findings.append(Finding(
                 index.service_of(page.path), page.path, 2, Subtype.duplicate_wiki_title,
