@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,7 +143,8 @@ def sphinx_command(center: Center, builder: str, jobs: str) -> list[str]:
 def build(builder: str, jobs: str) -> None:
     """Build the center with Sphinx; warnings are errors (exit 1)."""
     center = get_center()
-    result = subprocess.run(sphinx_command(center, builder, jobs), check=False)
+    with _build_lock(center):
+        result = subprocess.run(sphinx_command(center, builder, jobs), check=False)
     if result.returncode == 0 and builder == "html":
         click.echo(f"open {center.build_dir / 'html' / 'index.html'}")
     sys.exit(min(result.returncode, 2))
@@ -198,6 +200,22 @@ def _say_waiting(message: str) -> None:
     click.echo(f"docscenter: {message}", err=True)
 
 
+@contextlib.contextmanager
+def _build_lock(center: Center) -> Iterator[None]:
+    """The build's hold on the center: an interrupted import rolled back first, then the lock
+    held shared, so that an import running now is waited for (or named, in one line) here
+    rather than in Sphinx's own words. A center no import ever ran in has nothing to lock."""
+    from .locking import center_lock, command_line
+    from .state import state_dir
+
+    if not state_dir(center.root).is_dir():
+        yield
+        return
+    _recover(center)
+    with center_lock(center.root, command_line(), shared=True, on_wait=_say_waiting):
+        yield
+
+
 @main.command()
 @center_option
 @format_option
@@ -224,9 +242,15 @@ def _hook(center: Center) -> int:
     status 1."""
     from .core.check import report_text
     from .indexing import committed_center
+    from .locking import HOLDER_ENV
     from .vcs_setup import refusal
+    from .wiki.transaction import needs_recovery
 
     try:
+        if needs_recovery(center.root) and \
+                os.environ.get(HOLDER_ENV) != str(center.root.resolve()):
+            raise UsageError(f"{center.root}: an import was interrupted or is running: let it "
+                             "finish, or run docscenter recover, then commit")
         with committed_center(center) as committed:
             report = _check(committed)
         if not report.findings:
