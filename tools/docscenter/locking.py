@@ -175,6 +175,10 @@ class CenterLock:
         if self.shared:
             readers = state_dir(self.root) / "readers"
             readers.mkdir(exist_ok=True)
+            for stale in readers.iterdir():  # readers that were killed say nothing more
+                found = _read_holder(stale)
+                if found is not None and not found.alive():
+                    stale.unlink(missing_ok=True)
             self._reader_file = readers / f"{holder.host}-{holder.pid}.json"
             self._reader_file.write_text(text, encoding="utf-8")
         else:

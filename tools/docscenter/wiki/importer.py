@@ -1,10 +1,14 @@
 """``docscenter import-wiki``: wiki pages -> reST stubs in the center's services.
 
 Two passes over the sources: the first decides where every page goes (so links between
-imported pages can become internal references), the second converts pages on every core and
-stages the stubs; only when everything succeeded are the stubs moved into place, so a failed
-import leaves the center as it was. :func:`import_wiki` returns a :class:`.report.Report`;
-showing progress and the report is the command line's business.
+imported pages can become internal references), the second converts pages on every core,
+decides what to do with each page's file (:mod:`.decision`: refresh, merge, keep, overwrite)
+and stages the result. Only when everything succeeded are the files installed, in one
+transaction under the center's lock (:mod:`.install`, :mod:`.transaction`), so a failed or
+killed import leaves the center as it was. Each page is converted with the options it was
+imported with last time unless the request says otherwise (its provenance records them).
+:func:`import_wiki` returns a :class:`.report.Report`; showing progress and the report is
+the command line's business.
 """
 
 from __future__ import annotations
