@@ -56,6 +56,9 @@ def test_a_conflict_is_marked_and_refused_until_resolved(tmp_path: Path) -> None
     assert "<<<<<<< yours" in text and "=======" in text and ">>>>>>> wiki (revision 101)" in text
     assert "First line, by the writer." in text and "First, wiki." in text
     assert "revision: 101" in text and entry(root, "Notes")["revision"] == 101
+    # Only the base the stub records is kept (the next merge starts from it).
+    recorded = next(line.split(": ")[1] for line in text.split("\n") if "sha256:" in line)
+    assert [p.name for p in (root / ".docscenter/bases").iterdir()] == [recorded]
 
     found = run_cli("-C", root, "check", "--format", "json", check=1).stdout
     assert [(f["path"], f["subtype"]) for f in json.loads(found)["findings"]] == [

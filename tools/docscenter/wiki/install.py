@@ -21,6 +21,7 @@ from ..state import backups_dir
 from .center_files import service_files
 from .decision import WRITES, Decision, decide, file_digest, read_current
 from .merge import BaseStore
+from .planning import read_provenance
 from .report import PageResult, Report, commit_message
 from .titles import normalise_title
 from .transaction import Transaction
@@ -82,6 +83,10 @@ def install_import(center: Center, report: Report, staged: dict[Path, Path],
     except OSError as exc:
         raise _write_error(center, exc) from None
     txn.finish()
+    # Bases only serve the stubs that record them; older ones would pile up for ever.
+    BaseStore(center.root).prune({fields["sha256"] for path in
+                                  center.services_dir.rglob("*.rst")
+                                  if "sha256" in (fields := read_provenance(path))})
     report.other_files = [str(p.relative_to(center.root)) for p in extra]
     if options.commit:
         report.committed = _commit(center, report, [*written, *extra, *merged])

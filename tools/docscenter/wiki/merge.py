@@ -43,6 +43,16 @@ class BaseStore:
             write_atomic(path, body)
         return sha
 
+    def prune(self, keep: set[str]) -> int:
+        """Remove the bases no stub records any more; returns how many went."""
+        removed = 0
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
     def load(self, sha: str, stub: Path | None = None) -> str | None:
         """The body whose SHA-256 is ``sha``: from the store, else from the history of the
         file ``stub``; None when neither has it."""
