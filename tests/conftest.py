@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +30,8 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "writer@example.org")
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Writer")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "writer@example.org")
+    # As for a writer whose virtualenv is active: the commit hook finds docscenter on PATH.
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
 
 @pytest.fixture

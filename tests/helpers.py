@@ -86,11 +86,14 @@ def sphinx_build(root: Path, *, builder: str = "html",
     return sorted(read), warnings.getvalue()
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its content (and the empty folders)."""
+def snapshot(root: Path, state: bool = False) -> dict[str, bytes]:
+    """Every file under ``root`` with its content (and the empty folders); the center's state
+    folder (``.docscenter/``: its lock, merge bases) only when ``state`` is true."""
     tree: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
         key = path.relative_to(root).as_posix()
+        if not state and (key == ".docscenter" or key.startswith(".docscenter/")):
+            continue
         tree[key] = path.read_bytes() if path.is_file() else b"<dir>"
     return tree
 

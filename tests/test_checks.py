@@ -186,7 +186,7 @@ def test_json_schema(center: Path) -> None:
         assert isinstance(finding["line"], int | None)
     assert data["services"]["alpha"] == {
         "title": "Alpha", "pages": 3, "findings": 1, "placeholders": 6,
-        "stubs": ["apis-1.0.rst", "history.rst"]}
+        "stubs": ["apis-1.0.rst", "history.rst"], "wiki_behind": []}
 
 
 def test_text_output_groups_findings_by_service(center: Path) -> None:

@@ -121,3 +121,36 @@ def test_check_build_and_hook_report_identical_findings(tmp_path: Path) -> None:
     run_cli("-C", other, "install-hook")
     assert hook_findings(other, "git") == printed
     assert build_findings(center) == printed
+
+
+STUB = """.. docscenter-import
+   title: {title}
+   revision: 7
+   sha256: 0
+
+Notes
+=====
+
+{body}
+"""
+
+
+def test_re_import_findings_are_the_same_in_check_and_build(center: Path) -> None:
+    add_service(center, "alpha")
+    folder = center / "services/alpha"
+    (folder / "notes.rst").write_text(STUB.format(title="Ops:runbook", body=(
+        "Intro.\n\n<<<<<<< yours (the page as edited)\nMine.\n\n=======\n\nTheirs.\n"
+        ">>>>>>> wiki (revision 8)\n")), encoding="utf-8")
+    (folder / "copy.rst").write_text(STUB.format(title="ops:Runbook", body="Same page."),
+                                     encoding="utf-8")
+    edit(folder / "index.rst", "   history\n", "   history\n   notes\n   copy\n")
+    checked = check_findings(center)
+    assert {(subtype, path, line) for subtype, path, line, _ in checked} == {
+        ("conflict", "services/alpha/notes.rst", 11),
+        ("duplicate_wiki_title", "services/alpha/notes.rst", 2)}
+    _, warnings = sphinx_build(center)
+    built = {(match["where"], match["subtype"], match["message"])
+             for line in uncoloured(warnings).splitlines()
+             # Sphinx has its own words about the markers; those are not findings
+             if (match := WARNING.match(line))}
+    assert built == as_printed(checked)

@@ -8,9 +8,7 @@ from __future__ import annotations
 import ast
 import html
 import os
-import shlex
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from hypothesis import strategies as st
 from docscenter import vcs
 from docscenter.core.services import toml_value
 from docscenter.values import printable, python_literal
-from docscenter.vcs_setup import hook_command
+from docscenter.vcs_setup import hook_script
 from helpers import add_service, run_cli, snapshot
 
 MARKER = "docscenter-code-ran"
@@ -138,9 +136,10 @@ def test_the_hg_hook_names_a_hostile_path_exactly(tmp_path: Path, folder: str) -
     run_cli("init", root, "--title", "Hooked")
     hg = [vcs.hg_command() or "hg"]
     env = {**os.environ, "HGPLAIN": "1"}
-    value = subprocess.run([*hg, "config", "hooks.precommit.docscenter"], capture_output=True,
-                           text=True, check=True, env=env, cwd=root).stdout.strip()
-    assert shlex.split(value) == hook_command(root)
+    value = subprocess.run([*hg, "config", "hooks.pretxncommit.docscenter"],
+                           capture_output=True, text=True, check=True, env=env,
+                           cwd=root).stdout.strip()
+    assert value == hook_script(".") and folder not in value
     hooks = subprocess.run([*hg, "config", "hooks"], capture_output=True, text=True,
                            check=True, env=env, cwd=root).stdout.splitlines()
     assert len(hooks) == 1
@@ -158,13 +157,17 @@ def test_the_git_hook_names_a_hostile_path_exactly(tmp_path: Path, folder: str) 
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     run_cli("-C", root, "install-hook")
     script = (root / ".git/hooks/pre-commit").read_text(encoding="utf-8").splitlines()
-    (command,) = [line for line in script if line.startswith("exec ")]
-    assert shlex.split(command) == ["exec", *hook_command(root)]
+    assert script[-1] == hook_script(".") and folder not in script[-1]
+    (root / "source/glossary.rst").write_text("Broken\n======\n\n:term:`nothing`\n")
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    commit = subprocess.run(["git", "-C", str(root), "commit", "-m", "Break"],
+                            capture_output=True, text=True, timeout=300)
+    assert commit.returncode != 0 and "commit refused" in commit.stderr
 
 
 @pytest.mark.parametrize(("folder", "problem"), [
-    ("new\nline", "the commit hook cannot name this path"),
-    ("carriage\rreturn", "the commit hook cannot name this path"),
+    ("new\nline", "cannot hold a Mercurial repository"),
+    ("carriage\rreturn", "cannot hold a Mercurial repository"),
     ("$HOME", "Mercurial cannot work in a folder whose path holds '$'"),
 ])
 def test_a_path_hg_or_the_hook_cannot_hold_is_refused_before_anything_is_written(
@@ -187,13 +190,11 @@ def test_report_text_shows_control_characters_as_escapes(center: Path) -> None:
         assert "Sto\\nrage" in out, command
 
 
-def test_the_interpreter_path_is_checked_too(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_center_folder_the_hook_cannot_name_is_refused() -> None:
     from docscenter.errors import UsageError
 
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "py\nthon" / "python"))
-    with pytest.raises(UsageError, match="cannot name this path"):
-        hook_command(tmp_path)
+    with pytest.raises(UsageError, match="cannot name this folder"):
+        hook_script("docs\nsecond line")
 
 
 def test_a_nul_is_refused_by_the_writers(tmp_path: Path) -> None:

@@ -287,6 +287,8 @@ def test_siteinfo(http: HTTPServer) -> None:
         base="https://wiki.example.org/wiki/Main_Page",
         article_path="http://wiki.example.org/wiki/$1",  # protocol-relative server
         namespaces={-1: "Special", 0: "", 1: "Talk", 3000: "WPD"},
+        cases={-1: "first-letter", 0: "first-letter", 1: "first-letter",
+               3000: "first-letter"},
     )
 
 

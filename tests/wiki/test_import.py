@@ -235,7 +235,8 @@ def test_hostile_titles_get_safe_unique_names(built) -> None:
     root, reports = built
     folder = (root / "services/storage/wiki").resolve()
     pages = by_title(reports["dump"])
-    paths = [Path(pages[title]["path"]) for title in HOSTILE_TITLES]
+    # Titles as the wiki writes them: the first letter upper case ("apis-1.0" is "Apis-1.0").
+    paths = [Path(pages[title[:1].upper() + title[1:]]["path"]) for title in HOSTILE_TITLES]
     assert len(set(paths)) == len(paths)
     for title, path in zip(HOSTILE_TITLES, paths, strict=True):
         assert path.resolve().parent == folder, title
@@ -290,9 +291,10 @@ def test_table_rows_keep_their_own_cells(built) -> None:
 # -- re-import: nothing lost -------------------------------------------------------------------
 
 
-def test_reimport_refreshes_pristine_keeps_edited_and_force_overwrites(tmp_path: Path) -> None:
+def test_reimport_refreshes_pristine_merges_edited_and_force_overwrites(tmp_path: Path) -> None:
     root = make_center(tmp_path / "center", "storage")
-    pages = [Page("Alpha", "Alpha text."), Page("Beta", "Beta text."), Page("Gamma", "G."),
+    beta_text = "Beta text.\n\nSecond paragraph.\n\nThird paragraph.\n"
+    pages = [Page("Alpha", "Alpha text."), Page("Beta", beta_text), Page("Gamma", "G."),
              *(Page(title, "x") for title in HOSTILE_TITLES)]
     dump = write_dump(tmp_path / "dump.xml", pages)
     first = import_json(root, dump, "--service", "storage")
@@ -306,21 +308,24 @@ def test_reimport_refreshes_pristine_keeps_edited_and_force_overwrites(tmp_path:
     assert {title: page["path"] for title, page in by_title(again).items()} == names
     assert snapshot(root) == before
 
-    # A new revision is refreshed; a stub edited by hand is kept and reported.
+    # A new revision is refreshed; the wiki's change to an edited stub is merged into it.
     beta = Path(names["Beta"])
     edited = beta.read_text(encoding="utf-8") + "\nA writer's note.\n"
     beta.write_text(edited, encoding="utf-8")
     pages[0] = Page("Alpha", "Alpha text, revised.", revision=101)
-    pages[1] = Page("Beta", "Beta text, revised.", revision=101)
+    pages[1] = Page("Beta", beta_text.replace("Beta text.", "Beta text, revised."), revision=101)
     dump = write_dump(tmp_path / "dump.xml", pages)
     result = run_cli("-C", root, "import-wiki", dump, "--service", "storage")
-    assert "1 updated" in result.stdout and "1 kept-edited" in result.stdout
-    assert f"kept (edited since import; --force overwrites): {beta}" in result.stdout
-    assert beta.read_text(encoding="utf-8") == edited
+    assert "1 updated" in result.stdout and "1 merged" in result.stdout
+    assert f"merged the wiki's revision 101 into your edit: {beta}" in result.stdout
+    merged = beta.read_text(encoding="utf-8")
+    assert "A writer's note." in merged and "Beta text, revised." in merged
+    assert "revision: 101" in merged
     alpha = Path(names["Alpha"]).read_text(encoding="utf-8")
     assert "revision: 101" in alpha and "Alpha text, revised." in alpha
     meta = tomllib.loads((root / "services/storage/service.toml").read_text(encoding="utf-8"))
     assert {e["title"]: e["revision"] for e in meta["wiki_pages"]}["Alpha"] == 101
+    assert {e["title"]: e["revision"] for e in meta["wiki_pages"]}["Beta"] == 101
 
     # --dry-run prints the plan and writes nothing.
     before = snapshot(root)
@@ -330,12 +335,14 @@ def test_reimport_refreshes_pristine_keeps_edited_and_force_overwrites(tmp_path:
     assert re.search(rf"overwritten-edited +Beta -> {re.escape(str(beta))}", result.stdout)
     assert snapshot(root) == before
 
-    # --force overwrites the edited stub.
+    # --force overwrites the edited stub and keeps the edit as a backup it names.
     report = import_json(root, dump, "--service", "storage", "--force")
     assert by_title(report)["Beta"]["action"] == "overwritten-edited"
     assert "A writer's note." not in beta.read_text(encoding="utf-8")
     assert "Beta text, revised." in beta.read_text(encoding="utf-8")
     assert oct(beta.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    backup = root / by_title(report)["Beta"]["backup"]
+    assert backup.read_text(encoding="utf-8") == merged
 
 
 def _umask() -> int:
@@ -351,9 +358,9 @@ def test_json_report(tmp_path: Path) -> None:
         Page("Two", "#REDIRECT [[One]]"), Page("Three", "[[Two]]")])
     report = import_json(root, dump, "--service", "storage")
     assert report["dry_run"] is False
-    assert report["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "kept-edited": 0,
-                                "overwritten-edited": 0, "timed-out": 0, "wikitext": 0,
-                                "refused": 0, "redirects": 1,
+    assert report["counts"] == {"new": 2, "updated": 0, "unchanged": 0, "merged": 0,
+                                "conflict": 0, "kept-edited": 0, "overwritten-edited": 0,
+                                "timed-out": 0, "wikitext": 0, "refused": 0, "redirects": 1,
                                 "unassigned": 0, "skipped": 0}
     assert report["redirects"] == {"Two": "One"}
     assert report["skipped"] == []
@@ -623,7 +630,7 @@ def test_interrupted_import_leaves_the_center_as_it_was(imported: Path, tmp_path
     try:
         # Wait until some stubs are converted and staged, then press Ctrl-C.
         deadline = time.monotonic() + 60
-        while not any(p.is_file() for p in imported.glob(".docscenter-import-*/*")):
+        while not any(p.is_file() for p in imported.glob(".docscenter/import/staging/*")):
             assert process.poll() is None and time.monotonic() < deadline
             time.sleep(0.02)
         process.send_signal(signal.SIGINT)
@@ -631,7 +638,8 @@ def test_interrupted_import_leaves_the_center_as_it_was(imported: Path, tmp_path
     finally:
         process.kill()
     assert process.returncode != 0
-    assert snapshot(imported) == before  # no stub, no staging folder left behind
+    assert snapshot(imported) == before  # no stub left behind
+    assert not (imported / ".docscenter/import").exists()  # nor a staging folder
 
 
 def test_service_toml_with_an_inline_wiki_pages_array(tmp_path: Path) -> None:

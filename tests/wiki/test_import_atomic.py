@@ -8,34 +8,42 @@ from pathlib import Path
 import pytest
 from test_import import Page, make_center, snapshot, write_dump
 
-from docscenter.wiki.stubs import install_all
+from docscenter.state import import_dir, journal_path
+from docscenter.wiki.transaction import Transaction
 from helpers import run_cli
 
 
-def test_install_all_restores_on_failure(tmp_path: Path) -> None:
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
+def _outside_state(tree: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in tree.items() if not k.startswith(".docscenter")}
+
+
+def test_a_failing_install_rolls_back_what_it_had_installed(tmp_path: Path) -> None:
     old = tmp_path / "old.txt"
     old.write_text("before")
     blocked = tmp_path / "blocked"
     blocked.mkdir()  # a folder where a file should go: the write fails
-    files = {old: "after", tmp_path / "new/deep/file.txt": "new", blocked: "x"}
     before = snapshot(tmp_path)
-    with pytest.raises(OSError):
-        install_all(files, scratch)
-    after = snapshot(tmp_path)
-    after = {k: v for k, v in after.items() if not k.startswith("scratch/")}
-    assert after == {k: v for k, v in before.items() if not k.startswith("scratch/")}
+    with pytest.raises(OSError), Transaction(tmp_path) as txn:
+        txn.install(old, "after")
+        txn.install(tmp_path / "new/deep/file.txt", "new")
+        assert journal_path(tmp_path).is_file()  # written before anything is replaced
+        txn.install(blocked, "x")
+    assert _outside_state(snapshot(tmp_path)) == _outside_state(before)
     assert not (tmp_path / "new").exists()
+    assert not import_dir(tmp_path).exists()
 
 
-def test_install_all_writes_everything(tmp_path: Path) -> None:
-    staged = tmp_path / "staged.txt"
-    staged.write_text("from staging")
-    target = tmp_path / "a" / "b.txt"
-    install_all({target: staged, tmp_path / "c.txt": "text"}, tmp_path)
-    assert target.read_text() == "from staging"
-    assert (tmp_path / "c.txt").read_text() == "text"
+def test_finished_installs_stay_and_leave_no_journal(tmp_path: Path) -> None:
+    with Transaction(tmp_path) as txn:
+        staged = txn.staging / "staged.txt"
+        staged.write_text("from staging")
+        txn.install(tmp_path / "a" / "b.txt", staged)
+        txn.install(tmp_path / "c.txt", "text")
+        txn.finish()
+        txn.install(tmp_path / "c.txt", "second step, not finished")
+    assert (tmp_path / "a/b.txt").read_text() == "from staging"
+    assert (tmp_path / "c.txt").read_text() == "text"  # the unfinished step rolled back
+    assert not import_dir(tmp_path).exists()
 
 
 def test_failed_write_leaves_the_center_as_it_was(tmp_path: Path) -> None:

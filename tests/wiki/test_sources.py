@@ -56,6 +56,8 @@ def test_schema_0_8_last_revision_redirect_and_siteinfo() -> None:
         base="https://wiki.example.org/wiki/Main_Page",
         article_path="https://wiki.example.org/wiki/$1",
         namespaces={-1: "Special", 0: "", 1: "Talk", 100: "Services"},
+        cases={-1: "first-letter", 0: "first-letter", 1: "first-letter",
+               100: "first-letter"},
     )
 
 

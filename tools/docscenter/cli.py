@@ -10,9 +10,10 @@ import contextlib
 import dataclasses
 import functools
 import json
+import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,9 +169,10 @@ def build(builder: str, jobs: str, shard: bool, part: str | None,
     With --shard SERVICE... or --part K/N: build those services into build/shards/ for
     docscenter assemble."""
     center = get_center()
-    if shard or part or services:
-        sys.exit(_build_shard(center, builder, jobs, services, part, shard, release))
-    result = subprocess.run(sphinx_command(center, builder, jobs, release), check=False)
+    with _build_lock(center):
+        if shard or part or services:
+            sys.exit(_build_shard(center, builder, jobs, services, part, shard, release))
+        result = subprocess.run(sphinx_command(center, builder, jobs, release), check=False)
     if result.returncode == 0 and builder == "html":
         click.echo(f"open {center.build_dir / 'html' / 'index.html'}")
     sys.exit(min(result.returncode, 2))
@@ -204,7 +206,9 @@ def assemble(jobs: str, release: bool) -> None:
     pages are built, the shards' pages, inventories and search indexes added."""
     from .shards.run import assemble as join
 
-    done = join(get_center(), jobs, release)
+    center = get_center()
+    with _build_lock(center):
+        done = join(center, jobs, release)
     for warning in done.warnings:
         click.echo(warning, err=True)
     if done.returncode == 0:
@@ -248,6 +252,36 @@ def _check(center: Center) -> CheckReport:
     return run_rules(scan_center(center, cached=True))
 
 
+def _recover(center: Center) -> None:
+    """Finish or roll back an import that was interrupted, saying so on stderr (``check``,
+    ``status`` and ``import-wiki`` start with it, the build too)."""
+    from .wiki.transaction import recover_if_needed
+
+    done = recover_if_needed(center.root, on_wait=_say_waiting)
+    if done is not None:
+        click.echo(f"docscenter: {done.message()}", err=True)
+
+
+def _say_waiting(message: str) -> None:
+    click.echo(f"docscenter: {message}", err=True)
+
+
+@contextlib.contextmanager
+def _build_lock(center: Center) -> Iterator[None]:
+    """The build's hold on the center: an interrupted import rolled back first, then the lock
+    held shared, so that an import running now is waited for (or named, in one line) here
+    rather than in Sphinx's own words. A center no import ever ran in has nothing to lock."""
+    from .locking import center_lock, command_line
+    from .state import state_dir
+
+    if not state_dir(center.root).is_dir():
+        yield
+        return
+    _recover(center)
+    with center_lock(center.root, command_line(), shared=True, on_wait=_say_waiting):
+        yield
+
+
 @main.command()
 @center_option
 @format_option
@@ -262,21 +296,32 @@ def check(output_format: str, hook: bool, release: bool) -> None:
     center = get_center()
     if hook:
         sys.exit(_hook(center))
+    _recover(center)
     report = _check(for_release(center, release))
     _show(report_json(report) if output_format == "json" else report_text(report))
     sys.exit(1 if report.findings else 0)
 
 
 def _hook(center: Center) -> int:
-    """``check --hook``: silent when the center is clean; otherwise the findings, that the
-    commit is refused and how to bypass the hook once, on stderr, and status 1."""
+    """``check --hook``: the center as the commit being made holds it (see
+    :func:`~docscenter.indexing.committed_center`); silent when it is clean, otherwise the
+    findings, that the commit is refused and how to bypass the hook once, on stderr, and
+    status 1."""
     from .core.check import report_text
+    from .indexing import committed_center
+    from .locking import HOLDER_ENV
     from .vcs_setup import refusal
+    from .wiki.transaction import needs_recovery
 
     try:
-        # Work in progress is committed with its placeholders: release findings are CI's.
-        unfinished = dataclasses.replace(center.config, release=False)
-        report = _check(dataclasses.replace(center, config=unfinished))
+        if needs_recovery(center.root) and \
+                os.environ.get(HOLDER_ENV) != str(center.root.resolve()):
+            raise UsageError(f"{center.root}: an import was interrupted or is running: let it "
+                             "finish, or run docscenter recover, then commit")
+        with committed_center(center) as committed:
+            # Work in progress is committed with its placeholders: release findings are CI's.
+            unfinished = dataclasses.replace(committed.config, release=False)
+            report = _check(dataclasses.replace(committed, config=unfinished))
         if not report.findings:
             return 0
         found = report_text(report)
@@ -299,6 +344,7 @@ def status(output_format: str) -> None:
     from .indexing import service_changes
 
     center = get_center()
+    _recover(center)
     report = _check(center)
     rows = service_rows(report.index, report.services, service_changes(center))
     total = totals(rows)
@@ -309,12 +355,34 @@ def status(output_format: str) -> None:
 
 @main.command("install-hook")
 @center_option
+@click.option("--quiet", is_flag=True, help="Say nothing, and never fail (for make targets): "
+              "outside a repository, or beside another tool's Git hook, do nothing.")
 @reports_errors
-def install_hook() -> None:
-    """Add the commit hook (runs the fast check) to the center's Hg or Git clone."""
+def install_hook(quiet: bool) -> None:
+    """Add the commit hook (checks what each commit holds) to the center's Hg or Git clone;
+    again to update it (idempotent)."""
     from .vcs_setup import install_hook as install
 
-    click.echo(install(get_center()))
+    try:
+        message = install(get_center())
+    except UsageError:
+        if quiet:
+            return
+        raise
+    if not quiet:
+        click.echo(message)
+
+
+@main.command()
+@center_option
+@reports_errors
+def recover() -> None:
+    """Roll back an import that was interrupted (killed, or the machine stopped), as
+    import-wiki, check, status and build do by themselves when they find one."""
+    from .wiki.transaction import recover_if_needed
+
+    done = recover_if_needed(get_center().root, on_wait=_say_waiting)
+    click.echo(done.message() if done is not None else "no interrupted import: nothing to do")
 
 
 @main.command("import-wiki")
@@ -330,11 +398,15 @@ def install_hook() -> None:
               "starts with this.")
 @click.option("--redirect-host", "redirect_hosts", multiple=True, help="Another host the "
               "api.php URL may redirect to (repeatable); others are refused.")
-@click.option("--glossary", is_flag=True, help="Add the wiki's glossary terms to the shared "
-              "glossary.")
+@click.option("--glossary/--no-glossary", default=None, help="Add the wiki's glossary terms to "
+              "the shared glossary and refer to them (default: as each page was imported "
+              "last time).")
 @click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite stubs that were edited since import.")
+@click.option("--force", "force", multiple=True, is_flag=False, flag_value="*",
+              metavar="[TITLE|GLOB]", help="Overwrite edited stubs instead of merging (the "
+              "edit is kept as a backup): alone, every page; with a title or a glob "
+              "('Services/Token*'), those pages; repeatable.")
 @format_option
 @reports_errors
 def import_wiki(output_format: str, **options: Any) -> None:
@@ -345,7 +417,7 @@ def import_wiki(output_format: str, **options: Any) -> None:
 
     center = get_center()
     with ProgressBar("converting") as bar:
-        report = run(center, ImportRequest(**options), bar.update)
+        report = run(center, ImportRequest(**options), bar.update, on_wait=_say_waiting)
     _show(report_json(report) if output_format == "json" else report_text(report))
     # Pages were asked for that could not be imported as converted.
     sys.exit(1 if report.incomplete else 0)

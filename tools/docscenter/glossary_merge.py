@@ -109,6 +109,16 @@ def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeRepor
     """Insert ``terms`` ((term, definition as reST)) into the sorted glossary of
     ``glossary_path``, in case-insensitive order; an existing term (any letter case) is never
     added twice. The file is replaced atomically."""
+    report, text = plan_merge(glossary_path, terms)
+    if text is not None:
+        write_atomic(glossary_path, text)
+    return report
+
+
+def plan_merge(glossary_path: Path,
+               terms: list[tuple[str, str]]) -> tuple[MergeReport, str | None]:
+    """What :func:`merge_terms` would do: its report and the glossary's new text (None when
+    no term is added), without writing anything."""
     try:
         text = glossary_path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -136,7 +146,7 @@ def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeRepor
         else:
             report.unchanged.append(plain_term(existing.term))
     if not report.added:
-        return report
+        return report, None
     entries.sort(key=lambda entry: plain_term(entry.term).lower())
     # Directive options stay right under the directive line, where docutils expects them.
     options = [line for line in lines[begin:end]
@@ -147,5 +157,4 @@ def merge_terms(glossary_path: Path, terms: list[tuple[str, str]]) -> MergeRepor
             entry.lines.pop()
         body += [*entry.lines, ""]
     new_lines = [*lines[: start + 1], *body[:-1], *lines[end:]]
-    write_atomic(glossary_path, "\n".join(new_lines) + "\n")
-    return report
+    return report, "\n".join(new_lines) + "\n"

@@ -8,8 +8,10 @@ commit hook. The Sphinx build builds its index from what it has read instead
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import vcs
@@ -117,6 +119,30 @@ def scan_center(center: Center, *, cached: bool = False) -> CenterIndex:
 def scan(relative: str, data: bytes, path: Path) -> PageFacts:
     """The facts of the page at ``relative`` (the file ``path``) holding ``data``."""
     return scan_text(relative, _text(path, data))
+
+
+@contextlib.contextmanager
+def committed_center(center: Center) -> Iterator[Center]:
+    """The center as the commit being made holds it, for the commit hook: its files are
+    written from the VCS (Mercurial's pending changeset, Git's index) into a scratch folder,
+    and the center there is what :func:`scan_center` reads. Outside a repository, the center
+    itself."""
+    repo = vcs.detect(center.root)
+    if repo is None:
+        yield center
+        return
+    relative = center.root.resolve().relative_to(repo.root).as_posix()
+    with tempfile.TemporaryDirectory(prefix="docscenter-commit-") as scratch:
+        try:
+            repo.export_snapshot(relative, Path(scratch))
+        except vcs.VcsError as exc:
+            raise UsageError(f"{center.root}: cannot read the commit being made: {exc}") \
+                from None
+        root = Path(scratch) / relative
+        if not (root / "conf.py").is_file():
+            raise UsageError(f"{center.root}: the commit being made holds no conf.py for "
+                             "this center")
+        yield Center.load(root)
 
 
 # -- history --------------------------------------------------------------------------------

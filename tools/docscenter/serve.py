@@ -30,7 +30,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 #: Paths the live preview never rebuilds for: VCS metadata, virtualenvs, caches, the importer's
 #: staging folders and editors' temporary files.
 SERVE_IGNORED = (r"/(\.hg|\.git|\.venv|venv|\.tox|__pycache__|\.pytest_cache|\.hypothesis"
-                 r"|\.ruff_cache|\.mypy_cache|\.docscenter-import-[^/]*)(/|$)"
+                 r"|\.ruff_cache|\.mypy_cache|\.docscenter|\.docscenter-import-[^/]*)(/|$)"
                  r"|(\.swp|\.swx|~|\.orig|\.rej|\.pyc)$|/\.#[^/]*$")
 
 

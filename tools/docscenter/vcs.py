@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import re
-import shlex
 import shutil
 import signal
 import stat
@@ -43,8 +42,11 @@ __all__ = [
 
 #: Marker line identifying hooks written by docscenter (so they may be replaced, others not).
 HOOK_MARKER = "# docscenter hook"
-#: Name of the Mercurial hook entry in ``[hooks]``.
-HG_HOOK_NAME = "precommit.docscenter"
+#: Name of the Mercurial hook entry in ``[hooks]``: it runs once the changeset is made and
+#: before it is final, so the hook sees exactly what is committed (and may refuse it).
+HG_HOOK_NAME = "pretxncommit.docscenter"
+#: Names earlier versions used; ``install_hook`` replaces them.
+OLD_HG_HOOK_NAMES = ("precommit.docscenter",)
 
 DEFAULT_TIMEOUT = 60.0
 #: Commits run the pre-commit hook (a docscenter check), which may take longer than a query.
@@ -191,11 +193,24 @@ class Repo(ABC):
         """
 
     @abstractmethod
-    def install_hook(self, command: Sequence[str]) -> Path:
-        """Run ``command`` before every commit (a non-zero exit refuses the commit).
+    def install_hook(self, script: str) -> Path:
+        """Run the one-line shell ``script`` on every commit, from the repository root, before
+        the commit is final (a non-zero exit refuses it).
 
-        Idempotent; returns the file written.
+        Idempotent (an earlier docscenter hook is replaced); returns the file written.
         """
+
+    @abstractmethod
+    def file_versions(self, path: Path, depth: int) -> list[str]:
+        """The texts of the last ``depth`` committed versions of ``path``, newest first
+        (undecodable bytes replaced); empty when it was never committed."""
+
+    @abstractmethod
+    def export_snapshot(self, subdir: str, dest: Path) -> None:
+        """Write the files under ``subdir`` (POSIX, relative to :attr:`root`; ``"."`` for all)
+        of the commit being made into ``dest``, as they will be committed. Mercurial: the
+        pending changeset of a ``pretxncommit`` hook (``$HG_NODE``), else the working copy's
+        parent; Git: the index (the one ``$GIT_INDEX_FILE`` names during a hook)."""
 
     #: The subcommands printing the default remote's URL and the current branch.
     REMOTE_ARGS: tuple[str, ...] = ()
@@ -316,9 +331,25 @@ class HgRepo(Repo):
         self._run([*args, "--", *files], timeout=self.commit_timeout)
         return str(json.loads(self._run(["log", "-r", ".", "-Tjson(node)"]))[0]["node"])[:12]
 
-    def install_hook(self, command: Sequence[str]) -> Path:
+    def file_versions(self, path: Path, depth: int) -> list[str]:
+        name = f"path:{self._relative(path)}"
+        nodes = self._run(["log", "-l", str(depth), "-T", "{node}\\n", "--", name]).split()
+        return [self._run(["cat", "-r", node, "--", name]) for node in nodes]
+
+    def export_snapshot(self, subdir: str, dest: Path) -> None:
+        rev = os.environ.get("HG_NODE") or "."
+        dest.mkdir(parents=True, exist_ok=True)
+        pattern = "path:" + ("" if subdir == "." else subdir)
+        # One command for every file; a folder without files is no error.
+        try:
+            self._run(["cat", "-r", rev, "-o", str(dest / "%p"), "--", pattern])
+        except VcsError as exc:
+            if "no such file" not in str(exc) and "exit 1" not in str(exc):
+                raise
+
+    def install_hook(self, script: str) -> Path:
         hgrc = self.root / ".hg" / "hgrc"
-        line = f"{HG_HOOK_NAME} = {shlex.join(command)}"
+        line = f"{HG_HOOK_NAME} = {script}"
         if any(ord(char) < 0x20 or ord(char) == 0x7F for char in line):
             # A line break would end the entry and start another one: refuse, never write.
             raise VcsError(f"{hgrc}: the hook command {line!r} does not fit on one line")
@@ -347,7 +378,8 @@ def _set_hg_hook(text: str, line: str) -> str:
                 out.append(line)
                 inserted = True
             continue
-        if section == "hooks" and re.match(rf"{re.escape(HG_HOOK_NAME)}\s*[=:]", stripped):
+        names = "|".join(re.escape(name) for name in (HG_HOOK_NAME, *OLD_HG_HOOK_NAMES))
+        if section == "hooks" and re.match(rf"(?:{names})\s*[=:]", stripped):
             skipping = True
             continue
         out.append(raw)
@@ -448,13 +480,30 @@ class GitRepo(Repo):
         )
         return self._run(["rev-parse", "HEAD"]).strip()[:10]
 
-    def install_hook(self, command: Sequence[str]) -> Path:
+    def file_versions(self, path: Path, depth: int) -> list[str]:
+        name = self._relative(path)
+        try:
+            nodes = self._run(["log", "-n", str(depth), "--format=%H", "--", name]).split()
+        except VcsError:
+            return []  # no commit yet
+        return [self._run(["show", f"{node}:{name}"]) for node in nodes]
+
+    def export_snapshot(self, subdir: str, dest: Path) -> None:
+        dest.mkdir(parents=True, exist_ok=True)
+        spec = [] if subdir == "." else ["--", subdir]
+        names = [n for n in self._run(["ls-files", "-z", *spec]).split("\0") if n]
+        prefix = str(dest) + os.sep
+        for start in range(0, len(names), 500):  # argv stays short
+            self._run(["checkout-index", f"--prefix={prefix}", "--",
+                       *names[start:start + 500]])
+
+    def install_hook(self, script: str) -> Path:
         # --git-path honours core.hooksPath, worktrees and submodules.
         hook = self.root / self._run(["rev-parse", "--git-path", "hooks/pre-commit"]).strip()
         if hook.exists() and HOOK_MARKER not in hook.read_text(encoding="utf-8", errors="replace"):
             raise VcsError(f"{hook}: a pre-commit hook not written by docscenter already exists")
         hook.parent.mkdir(parents=True, exist_ok=True)
-        hook.write_text(f"#!/bin/sh\n{HOOK_MARKER}\nexec {shlex.join(command)}\n", encoding="utf-8")
+        hook.write_text(f"#!/bin/sh\n{HOOK_MARKER}\n{script}\n", encoding="utf-8")
         hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         return hook
 

@@ -9,7 +9,7 @@ from typing import Any
 from . import rules
 from .findings import Finding, finding_line, unsuppressed
 from .index import CenterIndex
-from .status import ServiceSummary, summarise
+from .status import ServiceSummary, summarise, wiki_behind
 from .text import printable
 
 #: Version of the JSON output of ``docscenter check``; bumped on incompatible changes.
@@ -42,7 +42,8 @@ def report_json(report: CheckReport) -> dict[str, Any]:
         "findings": [asdict(f) for f in report.findings],
         "services": {
             name: {"title": s.meta.title, "pages": s.pages, "stubs": s.stubs,
-                   "placeholders": s.placeholders, "findings": s.findings}
+                   "placeholders": s.placeholders, "findings": s.findings,
+                   "wiki_behind": wiki_behind(s.meta)}
             for name, s in sorted(report.services.items())
         },
     }

@@ -53,6 +53,13 @@ class Subtype(StrEnum):
     """An imported page still exactly as imported uses a directive, an option or a role the
     importer never writes (``include``, ``raw``, ``:download:``...); the build shows it as
     text."""
+    conflict = "conflict"
+    """A page holds the markers of an unresolved merge conflict (a re-import merged the
+    wiki's new revision into an edited page and both changed the same lines)."""
+
+    duplicate_wiki_title = "duplicate_wiki_title"
+    """Two imported pages come from the same wiki page (titles compared as the wiki does:
+    ``_`` is a space, the first letter after the namespace is not case-sensitive)."""
 
     vcs = "vcs"
     """Build only: the page history is left out (shallow clone, failing ``hg``/``git``) or

@@ -29,6 +29,9 @@ class PageFacts:
     imported_stub: bool = False  # an imported page nobody edited (see core.provenance)
     # On such a page, the markup the importer never writes (see core.vocabulary).
     foreign_markup: list[Markup] = field(default_factory=list)
+    wiki_title: str | None = None  # the wiki page it was imported from (its provenance)
+    wiki_title_exact: bool = False  # the wiki's titles are case-sensitive there
+    conflicts: list[int] = field(default_factory=list)  # lines where a merge conflict starts
     fingerprint: str = ""  # compared with the template's rendering (see core.provenance)
 
 

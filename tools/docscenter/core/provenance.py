@@ -44,6 +44,15 @@ def is_pristine(text: str) -> bool:
     return parts is not None and parts[0].get("sha256") == digest(parts[1])
 
 
+def wiki_title(text: str) -> tuple[str | None, bool]:
+    """The wiki title a stub's provenance records (None for a page that is no stub), and
+    whether the wiki said its first letter is case-sensitive (``case: sensitive``)."""
+    parts = split_stub(text)
+    if parts is None:
+        return None, False
+    return parts[0].get("title"), parts[0].get("case") == "sensitive"
+
+
 def template_fingerprint(text: str) -> str:
     """What a page is compared by with the template's rendering: its hash with ISO dates
     blanked (the creation date differs from today's)."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from .conflicts import conflict_lines
 from .index import PageFacts
 from .markup_scan import foreign_markup
-from .provenance import is_pristine, template_fingerprint
+from .provenance import is_pristine, template_fingerprint, wiki_title
 
 PLACEHOLDER = re.compile(r"\b(XXX|TODO)\b")
 TERM_ROLE = re.compile(r"(?<![\w`\\]):(?:std:)?term:`((?:[^`\\]|\\.)+)`")
@@ -119,6 +120,8 @@ def scan_text(path: str, text: str) -> PageFacts:
     page.imported_stub = is_pristine(text)
     if page.imported_stub:
         page.foreign_markup = foreign_markup(text)
+    page.wiki_title, page.wiki_title_exact = wiki_title(text)
+    page.conflicts = conflict_lines(text)
     page.fingerprint = template_fingerprint(text)
     return page
 

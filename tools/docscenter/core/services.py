@@ -37,6 +37,15 @@ class WikiSource:
     url: str = ""
     revision: int | None = None
     page: str = ""  # the page it became, relative to the service folder, without suffix
+    # The wiki's revision at the last import, when it is past the one in the page (an edited
+    # page whose base was not found, so the import could not merge it).
+    wiki_revision: int | None = None
+
+    @property
+    def behind(self) -> bool:
+        """Whether the wiki moved past the revision in the page."""
+        return (self.wiki_revision is not None and self.revision is not None
+                and self.wiki_revision > self.revision)
 
 
 @dataclass(frozen=True)
@@ -221,10 +230,11 @@ class _Fields:
             url = str(raw.get("url", ""))
             if url and not _is_url(url):
                 self.problem("wiki_pages", f"entry {index} has a malformed URL {url!r}")
-            revision = raw.get("revision")
+            revision, latest = raw.get("revision"), raw.get("wiki_revision")
             wiki.append(WikiSource(str(raw["title"]).strip(), url,
                                    revision if isinstance(revision, int) else None,
-                                   str(raw.get("page", ""))))
+                                   str(raw.get("page", "")),
+                                   latest if isinstance(latest, int) else None))
         return tuple(wiki)
 
 

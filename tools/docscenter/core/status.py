@@ -98,6 +98,15 @@ class ServiceStatus:
     # The findings that make the row unreliable (broken or unknown metadata), as check
     # reports them; a row with errors makes ``docscenter status`` exit 1.
     errors: list[Finding] = field(default_factory=list)
+    # Imported pages the wiki moved past (title, page, revision in it, the wiki's revision).
+    wiki_behind: list[dict[str, Any]] = field(default_factory=list)
+
+
+def wiki_behind(meta: ServiceMeta) -> list[dict[str, Any]]:
+    """The service's imported pages whose wiki revision is newer than the one they hold."""
+    return [{"title": source.title, "page": source.page, "revision": source.revision,
+             "wiki_revision": source.wiki_revision}
+            for source in meta.wiki_pages if source.behind]
 
 
 def _completeness(index: CenterIndex, summary: ServiceSummary) -> int:
@@ -134,6 +143,7 @@ def service_rows(index: CenterIndex, summaries: Mapping[str, ServiceSummary],
             completeness=_completeness(index, summary),
             findings=summary.findings,
             errors=list(summary.errors),
+            wiki_behind=wiki_behind(meta),
         ))
     return rows
 
@@ -185,6 +195,13 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
         lines += ["", f"{len(errors)} error(s) in the metadata of "
                   f"{total['services_with_errors']} service(s) (the ERROR rows):"]
         lines += ["  " + printable(finding_line(finding)) for finding in errors]
+    behind = [(r, page) for r in rows for page in r.wiki_behind]
+    if behind:
+        lines += ["", "the wiki moved past these edited pages (re-import to merge, or see "
+                  "\"Re-importing\" in the writers' guide):"]
+        lines += [printable(f"  {r.name}: {page['page'] or page['title']} ({page['title']}): "
+                            f"revision {page['revision']}, the wiki has {page['wiki_revision']}")
+                  for r, page in behind]
     return "\n".join(lines)
 
 

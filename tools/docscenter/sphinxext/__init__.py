@@ -24,6 +24,7 @@ from . import (
     routes,
 )
 from .assembly import setup_assembly
+from .center_lock import setup_center_lock
 from .domain import DocscenterDomain
 from .imported import setup_imported
 from .imported_from import setup_imported_from
@@ -76,6 +77,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.add_domain(DocscenterDomain)
     app.add_directive_to_domain("docscenter", "catalogue", catalogue.CatalogueDirective)
     app.add_directive_to_domain("docscenter", "resources", ResourcesDirective)
+    setup_center_lock(app)
     index.setup_index(app)
     findings.setup_findings(app)
     glossary.setup_glossary(app)

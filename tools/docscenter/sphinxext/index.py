@@ -10,8 +10,9 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..core.conflicts import conflict_lines
 from ..core.index import CenterIndex, PageFacts
-from ..core.provenance import is_pristine, template_fingerprint
+from ..core.provenance import is_pristine, template_fingerprint, wiki_title
 from ..core.rst_scan import placeholder_lines
 from ..indexing import manifest_facts
 from .domain import get_domain
@@ -60,6 +61,8 @@ def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
     text = source[0]
     facts.placeholders = placeholder_lines(text)
     facts.imported_stub = is_pristine(text)
+    facts.wiki_title, facts.wiki_title_exact = wiki_title(text)
+    facts.conflicts = conflict_lines(text)
     facts.fingerprint = template_fingerprint(text)
 
 

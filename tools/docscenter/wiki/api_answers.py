@@ -11,7 +11,7 @@ answer it is, so a wrong shape becomes one :class:`MalformedAnswer` line naming 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _WHOLE = re.compile(r"\s*-?[0-9]{1,18}\s*")
@@ -122,6 +122,7 @@ class SiteAnswer:
     articlepath: str | None
     namespaces: dict[int, str]  # id -> local name
     namespace_ids: dict[str, int]  # local, canonical and alias names -> id
+    cases: dict[int, str] = field(default_factory=dict)  # id -> first-letter/case-sensitive
 
 
 def read_siteinfo(data: Any) -> SiteAnswer:
@@ -129,12 +130,15 @@ def read_siteinfo(data: Any) -> SiteAnswer:
     query = _answer(data)["query"]
     general = query["general"]
     namespaces: dict[int, str] = {}
+    cases: dict[int, str] = {}
     ids: dict[str, int] = {}
     for info in query["namespaces"].items():
         ns_id = info["id"].integer()
         if ns_id is None:
             raise MalformedAnswer(f"{info.where}.id: missing")
         namespaces[ns_id] = info["name"].text() or ""
+        if (case := info["case"].text()) in ("first-letter", "case-sensitive"):
+            cases[ns_id] = case
         for name in (info["name"].text(), info["canonical"].text()):
             if name:
                 ids[name] = ns_id
@@ -143,7 +147,8 @@ def read_siteinfo(data: Any) -> SiteAnswer:
         if name and ns_id is not None:
             ids[name] = ns_id
     return SiteAnswer(general["sitename"].text(), general["base"].text(),
-                      general["server"].text(), general["articlepath"].text(), namespaces, ids)
+                      general["server"].text(), general["articlepath"].text(), namespaces, ids,
+                      cases)
 
 
 @dataclass(frozen=True)

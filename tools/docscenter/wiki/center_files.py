@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,13 @@ def service_files(center: Center, report: Report) -> dict[Path, str]:
     by_service: dict[str, list[PlannedPage]] = {}
     for plan in report.pages:
         by_service.setdefault(plan.service, []).append(plan)
+    held = {path: (result.revision, result.wiki_revision)
+            for path, result in report.results.items()}
     for service, plans in by_service.items():
         folder = center.services_dir / service
         toml_path = folder / "service.toml"
         old_toml = toml_path.read_text(encoding="utf-8")
-        new_toml = update_wiki_pages(old_toml, plans)
+        new_toml = update_wiki_pages(old_toml, plans, held)
         if new_toml != old_toml:
             files[toml_path] = new_toml
         if any(plan.path.parent.name == WIKI_FOLDER for plan in plans):
@@ -47,10 +50,16 @@ def service_files(center: Center, report: Report) -> dict[Path, str]:
 
 
 Entry = dict[str, Any]  # one [[wiki_pages]] table
+#: Stub path -> (the revision the stub holds, the wiki's newer one when it moved past it).
+Held = Mapping[Path, tuple[int | None, int | None]]
+KEYS = ("title", "url", "revision", "page", "wiki_revision")
 
 
-def _wanted_entries(text: str, plans: list[PlannedPage]) -> tuple[list[Entry], list[Entry]]:
-    """The existing ``wiki_pages`` entries updated from ``plans``, and the new ones."""
+def _wanted_entries(text: str, plans: list[PlannedPage],
+                    held: Held) -> tuple[list[Entry], list[Entry]]:
+    """The existing ``wiki_pages`` entries updated from ``plans``, and the new ones: each
+    records the revision its stub holds (an edited stub the import kept holds an older one
+    than the wiki's, recorded as ``wiki_revision``)."""
     entries: list[Entry] = tomllib.loads(text).get("wiki_pages", [])
     by_title = {normalise_title(str(e.get("title", ""))): e for e in entries}
     added: list[Entry] = []
@@ -62,8 +71,12 @@ def _wanted_entries(text: str, plans: list[PlannedPage]) -> tuple[list[Entry], l
             added.append(entry)
         if plan.url:
             entry["url"] = plan.url
-        if plan.revision is not None:
-            entry["revision"] = plan.revision
+        revision, newer = held.get(plan.path, (plan.revision, None))
+        if revision is not None:
+            entry["revision"] = revision
+        entry.pop("wiki_revision", None)
+        if newer is not None:
+            entry["wiki_revision"] = newer
         entry["page"] = plan.page
     return entries, added
 
@@ -76,17 +89,17 @@ def _line_value(line: str, key: str) -> object:
 
 
 _AOT_HEADER = re.compile(r"^\s*\[\[\s*wiki_pages\s*\]\]\s*(#.*)?$")
-_KEY_LINE = re.compile(r"^\s*(title|url|revision|page)\s*=")
+_KEY_LINE = re.compile(r"^\s*(title|url|revision|page|wiki_revision)\s*=")
 
 
-def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
+def update_wiki_pages(text: str, plans: list[PlannedPage], held: Held | None = None) -> str:
     """``service.toml`` with a ``[[wiki_pages]]`` entry (title, url, revision, page) per
     imported page; everything else, comments included, is left as it was.
 
     Edits the text line by line: a format-preserving TOML model of a service with thousands
     of pages costs hundreds of MB. An unusual layout (an inline ``wiki_pages = [...]``) goes
     through tomlkit instead; either way the result is checked with tomllib."""
-    entries, added = _wanted_entries(text, plans)
+    entries, added = _wanted_entries(text, plans, held or {})
     expected = tomllib.loads(text)
     expected["wiki_pages"] = entries + added
     lines = text.split("\n")
@@ -100,8 +113,10 @@ def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
                 end += 1
             out += lines[previous:start + 1]
             block = lines[start + 1:end]
-            for key in ("title", "url", "revision", "page"):
+            for key in KEYS:
                 if key not in entry:
+                    block = [old for old in block
+                             if not ((m := _KEY_LINE.match(old)) and m[1] == key)]
                     continue
                 line = f"{key} = {toml_value(entry[key])}"
                 index = next((i for i, old in enumerate(block)
@@ -118,7 +133,7 @@ def update_wiki_pages(text: str, plans: list[PlannedPage]) -> str:
         if added:
             result = result.rstrip("\n") + "\n" + "".join(
                 "\n[[wiki_pages]]\n" + "".join(f"{key} = {toml_value(entry[key])}\n"
-                                               for key in ("title", "url", "revision", "page")
+                                               for key in KEYS
                                                if key in entry)
                 for entry in added)
         try:
@@ -148,8 +163,8 @@ WIKI_INDEX = """\
 Imported wiki pages
 ===================
 
-These pages were imported from the wiki. Edit them freely: a re-import refreshes only the
-pages nobody has edited since.
+These pages were imported from the wiki. Edit them freely: a re-import refreshes the pages
+nobody has edited and merges the wiki's changes into the edited ones.
 
 .. toctree::
    :maxdepth: 1

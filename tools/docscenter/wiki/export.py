@@ -69,6 +69,7 @@ class _ExportTarget:
         self.done: list[WikiPage | SkippedPage] = []
         self._site: dict[str, object] = {}
         self._namespaces: dict[str, str | None] = {}  # <namespace key=...> -> its name
+        self._cases: dict[str, str] = {}  # <namespace key=...> -> its case attribute
         self._page: dict[str, object] = {}
         self._revision: dict[str, object] = {}
         self._field: str | None = None  # the field being read
@@ -107,6 +108,7 @@ class _ExportTarget:
             self._field, self._parts = _FIELDS[path], []
             if self._field == "namespace":
                 self._site["key"] = attrib.get("key", "")
+                self._cases[attrib.get("key", "")] = attrib.get("case", "")
 
     def data(self, text: str) -> None:
         if self._parts is None:
@@ -163,17 +165,20 @@ class _ExportTarget:
 
     def _finish_siteinfo(self) -> SiteInfo:
         namespaces: dict[int, str] = {}
+        cases: dict[int, str] = {}
         for key, name in self._namespaces.items():
             try:
                 namespaces[int(key)] = (name or "").strip()
             except ValueError:
                 continue  # a malformed key says nothing useful about the wiki
+            if self._cases.get(key) in ("first-letter", "case-sensitive"):
+                cases[int(key)] = self._cases[key]
         base = str(self._site.get("base") or "").strip() or None
         if base is not None:  # it becomes the address of links: only http(s)
             base = checked_site_url(base, f"{self.path}: <siteinfo><base>")
         sitename = str(self._site.get("sitename") or "").strip() or None
         self._site, self._namespaces = {}, {}
-        return SiteInfo(sitename, base, article_path_from_base(base), namespaces)
+        return SiteInfo(sitename, base, article_path_from_base(base), namespaces, cases)
 
     def _finish_page(self) -> WikiPage | SkippedPage:
         page = self._page
@@ -201,6 +206,8 @@ class _ExportTarget:
                 f"{self.path}: page {title!r} has a non-numeric revision id {rev_id!r}") from None
         siteinfo = self.siteinfo or SiteInfo(None, None, None, {})
         contributor = str(revision.get("contributor") or "").strip()
+        # Dumps written by hand or by older tools may spell a title otherwise than the wiki.
+        title = siteinfo.canonical_title(title, namespace) or title
         return WikiPage(
             title=title,
             text=str(revision.get("text") or ""),
@@ -211,6 +218,7 @@ class _ExportTarget:
             redirect=str(page.get("redirect") or "").strip() or None,
             url=siteinfo.page_url(title),
             source=str(self.path),
+            case_sensitive=siteinfo.case_sensitive(namespace),
         )
 
     def _check_root(self, tag: str) -> None:

@@ -1,40 +1,53 @@
 """``docscenter import-wiki``: wiki pages -> reST stubs in the center's services.
 
 Two passes over the sources: the first decides where every page goes (so links between
-imported pages can become internal references), the second converts pages on every core and
-stages the stubs; only when everything succeeded are the stubs moved into place, so a failed
-import leaves the center as it was. :func:`import_wiki` returns a :class:`.report.Report`;
-showing progress and the report is the command line's business.
+imported pages can become internal references), the second converts pages on every core,
+decides what to do with each page's file (:mod:`.decision`: refresh, merge, keep, overwrite)
+and stages the result. Only when everything succeeded are the files installed, in one
+transaction under the center's lock (:mod:`.install`, :mod:`.transaction`), so a failed or
+killed import leaves the center as it was. Each page is converted with the options it was
+imported with last time unless the request says otherwise (its provenance records them).
+:func:`import_wiki` returns a :class:`.report.Report`; showing progress and the report is
+the command line's business.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from .. import rst
 from ..core.center import Center
+from ..core.provenance import split_stub
 from ..core.services import SLUG
 from ..core.vocabulary import describe
 from ..errors import UsageError
-from ..glossary_merge import glossary_spellings, merge_terms
-from .center_files import service_files
+from ..glossary_merge import glossary_spellings
 from .convert import ConvertOptions, convert_page
+from .decision import WRITES, Decision, decide, file_digest, read_current
+from .install import InstallOptions, install_import, is_forced, refuse_dirty
+from .install import page_result as _page_result
 from .manifest import Manifest, load_manifest
-from .planning import PlannedPage, Planner, plan_import
+from .merge import BaseStore
+from .planning import PlannedPage, Planner, plan_import, recorded_pages
 from .pool import TimedOut, run_bounded
-from .report import WRITES, PageResult, Report, commit_message
+from .report import PageResult, Report
 from .source_pages import SourcePages, source_session
 from .source_types import WikiPage
 from .stub_check import foreign_markup
-from .stubs import Provenance, StubState, install_all, render_stub, stub_state
+from .stubs import Provenance, render_stub
+from .transaction import Transaction
 from .transclusions import TransclusionScan, transcluded_texts
+
+
+def body_of(stub: str) -> str:
+    """The body of a stub the importer rendered (below its provenance)."""
+    parts = split_stub(stub)
+    return parts[1] if parts is not None else stub
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
 TIMEOUT_VARIABLE = "DOCSCENTER_PAGE_TIMEOUT"  # overrides PAGE_TIMEOUT (slow machines, tests)
@@ -58,37 +71,61 @@ class _Task:
 
 
 @dataclass(frozen=True)
+class _Shared:
+    """What every worker gets once: the converter's options and the center's root."""
+
+    options: ConvertOptions
+    root: Path
+
+
+@dataclass(frozen=True)
 class _Done:
     """What a worker sends back (the stub itself stays on disk)."""
 
-    action: str
+    decision: Decision
+    seen: str | None
     unknown_templates: dict[str, int]
     glossary: list[tuple[str, str]]
     text_kept: float = 1.0
     reason: str = ""  # why a page was kept as wiki text, or its stub refused
 
 
-def _convert(options: ConvertOptions, task: _Task) -> _Done:
+def _convert(shared: _Shared, task: _Task) -> _Done:
     """In a worker: the whole per-page job, so the parent only collects small results.
-    ``options`` hold what every page shares (link targets, wiki URL, templates).
-
-    The stub is parsed before it is written: one holding markup the converter never writes
-    is refused (see :mod:`.stub_check`)."""
-    page = convert_page(task.text, task.title, replace(options, label=task.label,
-                                                         heading=task.heading))
-    text = render_stub(task.provenance, prefix_endpoints(page.rst, task.service))
+    The page is converted with the options it was imported with (see :mod:`.recorded`).
+    The stub is parsed before anything is staged: one holding markup the converter never
+    writes is refused (see :mod:`.stub_check`)."""
+    provenance = task.provenance
+    options = replace(shared.options, label=task.label, heading=task.heading,
+                      wiki_url=provenance.wiki_url or shared.options.wiki_url,
+                      glossary_terms=shared.options.glossary_terms if provenance.glossary
+                      else None)
+    page = convert_page(task.text, task.title, options)
+    text = render_stub(provenance, prefix_endpoints(page.rst, task.service))
     foreign = foreign_markup(text, options.link_schemes)
     if foreign:
         where = f" at line {foreign[0].line}" if foreign[0].line else ""
-        return _Done("refused", dict(page.unknown_templates), [],
+        return _Done(Decision("refused", None, None), None, dict(page.unknown_templates), [],
                      reason=describe(foreign[0]) + where)
-    action = _decide(task.path, text, task.force)
-    if page.kept_as_wikitext and action in ("new", "updated"):
-        action = "wikitext"
-    if action in WRITES and task.staged is not None:
-        task.staged.write_text(text, encoding="utf-8", newline="\n")
-    return _Done(action, dict(page.unknown_templates), page.glossary, page.text_kept,
+    decision, seen = _stage(shared.root, task, text)
+    if page.kept_as_wikitext and decision.action in ("new", "updated"):
+        decision = replace(decision, action="wikitext")
+    return _Done(decision, seen, dict(page.unknown_templates), page.glossary, page.text_kept,
                  page.kept_as_wikitext)
+
+
+def _stage(root: Path, task: _Task, new_stub: str) -> tuple[Decision, str | None]:
+    """Decide what to do with the page's file and stage what to write: the text to install
+    and, beside it (``.wiki``), the stub as converted, to decide again at install time."""
+    current = read_current(task.path)
+    bases = BaseStore(root)
+    decision = decide(task.path, current, new_stub, task.provenance.revision, task.force, bases)
+    if task.staged is not None:
+        bases.save(body_of(new_stub))  # the base of the next merge
+        task.staged.with_suffix(".wiki").write_text(new_stub, encoding="utf-8", newline="\n")
+        if decision.text is not None:
+            task.staged.write_text(decision.text, encoding="utf-8", newline="\n")
+    return decision, file_digest(current)
 
 
 T = TypeVar("T")
@@ -161,10 +198,10 @@ class ImportRequest:
     wiki_url: str | None = None
     pages: tuple[str, ...] = ()
     prefix: str | None = None
-    glossary: bool = False
+    glossary: bool | None = None  # None: as each page was imported last time
     commit: bool = False
     dry_run: bool = False
-    force: bool = False
+    force: tuple[str, ...] = ()  # titles or globs of pages to overwrite; "*" for every page
     redirect_hosts: tuple[str, ...] = ()  # hosts besides the API's own it may redirect to
 
 
@@ -173,16 +210,30 @@ def _load_manifest(center: Center, request: ImportRequest) -> Manifest:
     loaded = load_manifest(path) if (request.manifest or path.exists()) else Manifest()
     if request.service is not None and not SLUG.match(request.service):
         raise UsageError(f"--service {request.service!r}: not a service name")
-    if request.service is None and not loaded.rules:
+    if request.service is None and not loaded.rules and not recorded_pages(center):
         raise UsageError("import-wiki: say where pages go: --service NAME or a manifest with "
                          "[[pages]] entries (tools/wiki.toml)")
     return loaded
 
 
-def import_wiki(center: Center, request: ImportRequest, progress: Progress = _quiet) -> Report:
+def import_wiki(center: Center, request: ImportRequest, progress: Progress = _quiet,
+                on_wait: Callable[[str], None] | None = None) -> Report:
     """Import wiki pages as stubs: plan, convert every page, then install the stubs and the
-    center files they change all at once (nothing when ``dry_run``). Bad input raises
-    UsageError and leaves the center as it was; ``progress`` hears of every page converted."""
+    center files they change as one transaction (nothing when ``dry_run``). Bad input raises
+    UsageError and leaves the center as it was; ``progress`` hears of every page converted,
+    ``on_wait`` whom the import waits for when another one holds the center."""
+    if request.dry_run:
+        return _run(center, request, None, progress)
+    with Transaction(center.root, on_wait=on_wait) as txn:
+        report = _run(center, request, txn, progress)
+        report.recovered = txn.recovered.message() if txn.recovered else None
+        taken = txn.lock.taken_over
+        report.lock_taken_over = taken.describe() if taken is not None else None
+    return report
+
+
+def _run(center: Center, request: ImportRequest, txn: Transaction | None,
+         progress: Progress) -> Report:
     manifest = _load_manifest(center, request)
     session = source_session(manifest, request.wiki_url, request.redirect_hosts)
     source_pages = SourcePages(_sources(center, manifest, request.sources), manifest,
@@ -191,108 +242,107 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     plan = plan_import(scan.watch(source_pages), Planner(center, manifest, request.service),
                        lambda: request.wiki_url or manifest.wiki_url or source_pages.article_path)
     report = Report(plan, dry_run=request.dry_run, skipped=session.skipped)
-    timeout = page_timeout()
-    if request.commit and not request.dry_run:
-        _refuse_dirty(center, [p.path for p in plan.pages])
-
-    spellings = glossary_spellings(center.root / center.glossary_path) \
-        if request.glossary else None
+    if request.commit and txn is not None:
+        refuse_dirty(center, [p.path for p in plan.pages])
+    spellings = glossary_spellings(center.root / center.glossary_path)
     shared = ConvertOptions(label="", pages=dict(plan.refs), wiki_url=plan.base_url,
                             templates=dict(manifest.templates), glossary_terms=spellings,
                             transclusions=transcluded_texts(source_pages, scan, plan.redirects),
                             link_schemes=center.config.allowed_uri_schemes)
-    staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
-    try:
-        staged = _convert_all(source_pages, report, staging, request, shared, timeout,
-                              progress)
-        if not request.dry_run:
-            _install(center, request, report, staged, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    staged = _convert_all(source_pages, report, txn, request, _Shared(shared, center.root),
+                          page_timeout(), progress)
+    merged = {term.lower() for term, _ in report.glossary_merge_terms}
+    report.glossary_new_terms = len({term.lower() for term, _ in report.glossary_terms
+                                     if term.lower() not in spellings
+                                     and term.lower() not in merged})
+    if txn is not None:
+        install_import(center, report, staged, txn, InstallOptions(
+            glossary=bool(report.glossary_merge_terms), commit=request.commit,
+            force=request.force))
     return report
 
 
-def _convert_all(source_pages: SourcePages, report: Report, staging: Path,
-                 request: ImportRequest, shared: ConvertOptions, timeout: float,
+def _glossary_of(request: ImportRequest, page: PlannedPage) -> bool:
+    """Whether ``page`` is converted with the glossary: as asked, else as last time."""
+    if request.glossary is not None:
+        return request.glossary
+    return page.recorded.get("glossary") == "yes"
+
+
+def _provenance(request: ImportRequest, page: PlannedPage) -> Provenance:
+    """The page's provenance, recording what it is imported with."""
+    wiki_url = request.wiki_url or page.recorded.get("wiki_url") or None
+    return Provenance(page.title, page.revision, page.timestamp, page.url, wiki_url,
+                      _glossary_of(request, page), page.case_sensitive)
+
+
+def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | None,
+                 request: ImportRequest, shared: _Shared, timeout: float,
                  progress: Progress) -> dict[Path, Path]:
     """Convert every planned page on every core; the stubs to write are staged (memory stays
     flat however large the dump). Returns stub path -> staged file."""
     plan = report.plan
     staged: dict[Path, Path] = {}
 
+    tasked: set[Path] = set()
+
     def task_of(page: WikiPage) -> _Task:
-        planned = plan.page(page.title)
+        planned = plan.page(page.title, page.case_sensitive)
         assert planned is not None
-        target = None if request.dry_run else staging / f"{len(staged)}.rst"
+        tasked.add(planned.path)
+        target = None if txn is None else txn.staging / f"{len(tasked)}.rst"
         if target is not None:
             staged[planned.path] = target
         return _Task(page.title, page.text, planned.label, planned.heading or planned.title,
                      planned.service,
-                     Provenance(planned.title, planned.revision, planned.timestamp,
-                                planned.url), planned.path, target, request.force)
+                     _provenance(request, planned), planned.path, target,
+                     is_forced(request.force, planned.title, planned.path))
 
-    tasks = largest_first((task_of(p) for p in source_pages if plan.page(p.title) is not None),
+    def wanted(page: WikiPage) -> bool:
+        # A page a source gives twice is converted once: as the plan has it (the last one).
+        planned = plan.page(page.title, page.case_sensitive)
+        return (planned is not None and planned.path not in tasked
+                and page.revision == planned.revision)
+
+    tasks = largest_first((task_of(p) for p in source_pages if wanted(p)),
                           size=lambda task: len(task.text))
     total = len(plan.pages)
     progress(0, total)
     for done, (task, result) in enumerate(run_bounded(_convert, tasks, shared=shared,
                                                         timeout=timeout), 1):
-        planned = plan.page(task.title)
+        planned = plan.page(task.title, task.provenance.case_sensitive)
         assert planned is not None
-        report.results[planned.path] = _result(report, planned, task, result)
+        report.results[planned.path] = _result(report, planned, task, result, shared.root)
         if report.action(planned) not in WRITES:
             staged.pop(planned.path, None)
         progress(done, total)
     return staged
 
 
-def _result(report: Report, planned: PlannedPage, task: _Task, result: object) -> PageResult:
+def _result(report: Report, planned: PlannedPage, task: _Task, result: object,
+            root: Path) -> PageResult:
     """What a worker's ``result`` for ``task`` means; a page that timed out is kept as wiki
     text."""
     if isinstance(result, TimedOut):
         report.timed_out.append(planned.title)
         text = render_stub(task.provenance, timed_out_body(planned, task.text, result.seconds))
-        action = _decide(planned.path, text, task.force)
-        if action in ("new", "updated"):
-            action = "timed-out"
-        if action in WRITES and task.staged is not None:
-            task.staged.write_text(text, encoding="utf-8", newline="\n")
-        return PageResult(action)
+        decision, seen = _stage(root, task, text)
+        if decision.action in ("new", "updated"):
+            decision = replace(decision, action="timed-out")
+        return _page_result(decision, seen, {})
     if isinstance(result, Exception):
         raise UsageError(f"{planned.title!r}: conversion failed: {result}")
     assert isinstance(result, _Done)
     report.unknown_templates.update(result.unknown_templates)
     report.glossary_terms.extend(result.glossary)
-    if result.action == "refused":
+    if task.provenance.glossary:
+        report.glossary_merge_terms.extend(result.glossary)
+    if result.decision.action == "refused":
         report.refused.append((planned.title, result.reason))
     elif result.reason:
         report.wikitext.append((planned.title, result.reason))
-    return PageResult(result.action, result.unknown_templates, result.text_kept)
-
-
-def _install(center: Center, request: ImportRequest, report: Report, staged: dict[Path, Path],
-             staging: Path) -> None:
-    """Move the staged stubs and the center files they change into place, all or none; then
-    merge the glossary and commit, when asked."""
-    extra = service_files(center, report)
-    glossary_path = center.root / center.glossary_path
-    if request.commit:
-        # service.toml, the toctree and the glossary get the import's changes too: a writer's
-        # uncommitted edit there must not slip into the import's changeset.
-        merging = [glossary_path] if request.glossary and report.glossary_terms else []
-        _refuse_dirty(center, [*extra, *merging])
-    try:
-        install_all({**staged, **extra}, staging)
-    except OSError as exc:
-        where = exc.filename or center.root
-        raise UsageError(f"{where}: cannot write ({exc.strerror or exc}); the center was "
-                         "left as it was") from None
-    report.other_files = [str(p.relative_to(center.root)) for p in extra]
-    if request.glossary and report.glossary_terms:
-        report.glossary = _merge_glossary(glossary_path, report.glossary_terms)
-    if request.commit:
-        merged = [glossary_path] if report.glossary.get("added") else []
-        report.committed = _commit(center, report, [*staged, *extra, *merged])
+    return replace(_page_result(result.decision, result.seen, result.unknown_templates),
+                   text_kept=result.text_kept)
 
 
 def page_timeout() -> float:
@@ -307,45 +357,3 @@ def page_timeout() -> float:
     if not seconds > 0:
         raise UsageError(f"{TIMEOUT_VARIABLE}={raw!r}: not a positive number of seconds")
     return seconds
-
-
-def _decide(path: Path, text: str, force: bool) -> str:
-    """What to do with the stub at ``path`` given its new ``text``."""
-    state = stub_state(path)
-    if state is StubState.MISSING:
-        return "new"
-    if state is StubState.EDITED:
-        return "overwritten-edited" if force else "kept-edited"
-    return "unchanged" if path.read_text(encoding="utf-8") == text else "updated"
-
-
-def _refuse_dirty(center: Center, paths: list[Path]) -> None:
-    from .. import vcs
-
-    repo = vcs.detect(center.root)
-    if repo is None:
-        raise UsageError(f"{center.root}: --commit needs a Mercurial or Git repository")
-    dirty = repo.modified([p for p in paths if p.exists()])
-    if dirty:
-        names = ", ".join(sorted(str(p.relative_to(center.root)) for p in dirty))
-        raise UsageError(f"--commit: uncommitted local edits in {names}; commit or revert "
-                         "them first")
-
-
-def _commit(center: Center, report: Report, paths: list[Path]) -> str | None:
-    from .. import vcs
-
-    repo = vcs.detect(center.root)
-    if repo is None or not paths:
-        return None
-    try:
-        return repo.add_and_commit(paths, commit_message(report))
-    except vcs.VcsError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def _merge_glossary(path: Path, terms: list[tuple[str, str]]) -> dict[str, list[Any]]:
-    result = merge_terms(path, terms)
-    differing = [{"term": term, "glossary": ours, "wiki": theirs}
-                 for term, ours, theirs in result.differing]
-    return {"added": list(result.added), "differing": differing}

@@ -111,7 +111,7 @@ class ApiClient:
                                                 f"{where} articlepath", scheme=scheme)
             base = site.base and checked_site_url(site.base, f"{where} base", scheme=scheme)
             self._siteinfo = SiteInfo(site.sitename, base or None, article_path,
-                                      site.namespaces)
+                                      site.namespaces, site.cases)
         return self._siteinfo
 
     def pages(self, titles: Iterable[str]) -> Iterator[WikiPage]:
@@ -224,6 +224,8 @@ class ApiClient:
             redirect=redirect_target(revision.content) if page.redirect else None,
             url=url or None,
             source=self.api_url,
+            # Known once siteinfo was asked for (open_source asks first); never an extra request.
+            case_sensitive=bool(self._siteinfo and self._siteinfo.case_sensitive(page.ns)),
         )
 
     def _namespace_id(self, name: str) -> int | None:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from ..core.center import Center
 from ..core.provenance import split_stub
+from ..core.rules.wiki_title import title_key
 from ..errors import UsageError
 from .convert import LITERAL_SPANS, MAX_HEADINGS, PageRef, next_anchor, normalise_title
-from .manifest import Manifest
+from .manifest import Assignment, Manifest
 from .naming import page_name
 from .page_titles import page_titles, short_titles
 from .source_types import WikiPage, redirect_target
@@ -38,6 +39,10 @@ class PlannedPage:
     url: str | None
     anchors: frozenset[str] = frozenset()
     heading: str = ""  # the title readers see (see .page_titles); empty: the wiki title
+    # The provenance of the stub already there (empty when there is none): what the page was
+    # imported with last time (see :mod:`.recorded`).
+    recorded: Mapping[str, str] = field(default_factory=dict)
+    case_sensitive: bool = False  # the wiki keeps the case of the title's first letter
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,21 @@ class Plan:
     refs: Mapping[str, PageRef] = field(default_factory=dict)  # normalised title -> page
     base_url: str | None = None  # the wiki's article path ("$1" for the title)
 
-    def page(self, title: str) -> PlannedPage | None:
+    def page(self, title: str, case_sensitive: bool = False) -> PlannedPage | None:
         """The planned page of a wiki title, if the import takes it."""
-        return self._by_title.get(normalise_title(title))
+        return self._by_title.get(page_key(title, case_sensitive))
 
     @cached_property
     def _by_title(self) -> dict[str, PlannedPage]:
-        return {normalise_title(page.title): page for page in self.pages}
+        return {page_key(page.title, page.case_sensitive): page for page in self.pages}
+
+
+def page_key(title: str, case_sensitive: bool) -> str:
+    """What tells two pages of one import apart: the title as the wiki compares it (its
+    first letter too where the wiki's titles are case-sensitive)."""
+    if case_sensitive:
+        return "=" + " ".join(title.replace("_", " ").split())
+    return normalise_title(title)
 
 
 _HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.M)
@@ -81,17 +94,44 @@ def quick_anchors(text: str) -> frozenset[str]:
 
 
 def _existing_names(folder: Path) -> dict[str, str]:
-    """Stub name by wiki title, for the stubs already in ``folder`` (keeps names stable)."""
+    """Stub name by wiki title, for the stubs already in ``folder`` (keeps names stable): by
+    the title as recorded, and by its key under the wiki's default case rules (a stub written
+    from a source that spelt the title otherwise, ``WPD:discuss`` for ``WPD:Discuss``)."""
     names: dict[str, str] = {}
     if folder.is_dir():
         for path in sorted(folder.glob("*.rst")):
-            try:
-                parts = split_stub(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
-                continue
-            if parts and "title" in parts[0]:
-                names[normalise_title(parts[0]["title"])] = path.stem
+            fields = read_provenance(path)
+            if "title" in fields:
+                names.setdefault(page_key(fields["title"], True), path.stem)
+                names.setdefault(normalise_title(fields["title"]), path.stem)
+                names.setdefault("key:" + title_key(fields["title"]), path.stem)
     return names
+
+
+def read_provenance(path: Path) -> dict[str, str]:
+    """The provenance fields of the stub at ``path`` (empty when it is none)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return {}
+    parts = split_stub(head)
+    return parts[0] if parts else {}
+
+
+def recorded_pages(center: Center) -> dict[str, Assignment]:
+    """Where earlier imports put each wiki page, from the services' ``[[wiki_pages]]``: a
+    re-import sends a page no rule names back where it is."""
+    found: dict[str, Assignment] = {}
+    for meta in center.services():
+        for source in meta.wiki_pages:
+            if source.page and SLUG_PATH.match(source.page):
+                found.setdefault(title_key(source.title),
+                                 Assignment(meta.name, source.page, source.title))
+    return found
+
+
+SLUG_PATH = re.compile(r"^(?:wiki/)?[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 class Planner:
@@ -103,12 +143,21 @@ class Planner:
         self.service = service
         self.known: dict[str, dict[str, str]] = {}
         self.taken: dict[str, set[str]] = {}
+        self._recorded: dict[str, Assignment] | None = None
+
+    def _assign(self, title: str) -> Assignment | None:
+        assignment = self.manifest.assign(title, self.service)
+        if assignment is not None:
+            return assignment
+        if self._recorded is None:
+            self._recorded = recorded_pages(self.center)
+        return self._recorded.get(title_key(title))
 
     def _folder(self, service: str) -> Path:
         return self.center.services_dir / service / WIKI_FOLDER
 
     def plan(self, page: WikiPage) -> PlannedPage | None:
-        assignment = self.manifest.assign(page.title, self.service)
+        assignment = self._assign(page.title)
         if assignment is None:
             return None
         service = assignment.service
@@ -125,7 +174,11 @@ class Planner:
             path = folder / f"{assignment.page}.rst"
             relative = assignment.page
         else:
-            name = self.known[service].get(title)
+            if page.case_sensitive:
+                name = self.known[service].get(page_key(page.title, True))
+            else:
+                name = self.known[service].get(title) or \
+                    self.known[service].get("key:" + title_key(title))
             if name is None:
                 name = page_name(assignment.stem.replace("/", " "), self.taken[service])
                 self.known[service][title] = name
@@ -139,7 +192,8 @@ class Planner:
             docname=f"{self.center.service_folder(service)}/{relative}",
             label=f"wiki-{service}-{relative.replace('/', '-')}",
             revision=page.revision, timestamp=page.timestamp, url=page.url,
-            anchors=quick_anchors(page.text),
+            anchors=quick_anchors(page.text), recorded=read_provenance(path),
+            case_sensitive=page.case_sensitive,
         )
 
 
@@ -194,11 +248,13 @@ def plan_import(pages: Iterable[WikiPage], planner: Planner,
         elif (plan := planner.plan(page)) is None:
             unassigned.append(page.title)
         else:
-            planned[normalise_title(page.title)] = plan
+            planned[page_key(page.title, page.case_sensitive)] = plan
     url = base_url()
     planned = {title: _with_url(plan, url) for title, plan in planned.items()}
     planned = with_headings(planned, planner.center)
-    refs = {title: PageRef("/" + p.docname, p.label, p.anchors) for title, p in planned.items()}
+    refs: dict[str, PageRef] = {}
+    for p in planned.values():  # links name pages as the wiki's default rules do
+        refs.setdefault(normalise_title(p.title), PageRef("/" + p.docname, p.label, p.anchors))
     for source, target in redirects.items():
         resolved = follow_redirects(target, redirects, refs)
         if resolved is not None:

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from ..core.text import printable
+from .decision import WRITES
 from .options import LOSSY
 from .planning import Plan, PlannedPage
 from .source_limits import SkippedPage
 
-ACTIONS = ("new", "updated", "unchanged", "kept-edited", "overwritten-edited", "timed-out",
-           "wikitext", "refused")
-# The actions that write a stub ("refused": the stub held markup the importer never writes).
-WRITES = ("new", "updated", "overwritten-edited", "timed-out", "wikitext")
+ACTIONS = ("new", "updated", "unchanged", "merged", "conflict", "kept-edited",
+           "overwritten-edited", "timed-out", "wikitext", "refused")
+__all__ = ["ACTIONS", "WRITES", "PageResult", "Report", "commit_message", "report_json",
+           "report_text"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class PageResult:
 
     action: str  # one of ACTIONS
     unknown_templates: Mapping[str, int] = field(default_factory=dict)
+    revision: int | None = None  # the wiki revision the stub holds afterwards
+    wiki_revision: int | None = None  # the wiki's, when it moved past the stub's (kept)
+    seen: str | None = None  # SHA-256 of the file when the decision was made
+    backup: str | None = None  # where --force kept the edit it overwrote
     # The share of the wiki page's visible text the stub kept (the converter's estimate).
     text_kept: float = 1.0
 
@@ -48,10 +53,15 @@ class Report:
     refused: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[SkippedPage] = field(default_factory=list)  # missing or too large
     glossary_terms: list[tuple[str, str]] = field(default_factory=list)
+    # Those of the pages converted with --glossary (now or last time): merged into it.
+    glossary_merge_terms: list[tuple[str, str]] = field(default_factory=list)
     glossary: dict[str, list[Any]] = field(default_factory=dict)
     other_files: list[str] = field(default_factory=list)
     committed: str | None = None
     dry_run: bool = False
+    recovered: str | None = None  # what was done about an earlier, interrupted import
+    lock_taken_over: str | None = None  # the dead import whose lock this one took
+    glossary_new_terms: int = 0  # terms found that the glossary lacks, for the hint
 
     @property
     def pages(self) -> tuple[PlannedPage, ...]:
@@ -69,6 +79,7 @@ class Report:
         """The pages whose stub kept less than ``LOSSY`` of their text, with the share kept."""
         return [(page, result.text_kept) for page in self.pages
                 if (result := self.results.get(page.path)) is not None and result.lossy]
+
     @property
     def incomplete(self) -> bool:
         """True when a page was not imported as converted: skipped by a source, refused,
@@ -82,7 +93,9 @@ def _page_json(report: Report, plan: PlannedPage) -> dict[str, Any]:
             "docname": plan.docname, "revision": plan.revision, "timestamp": plan.timestamp,
             "url": plan.url, "action": result.action,
             "unknown_templates": dict(result.unknown_templates),
-            "text_kept": round(result.text_kept, 3)}
+            "text_kept": round(result.text_kept, 3),
+            "stub_revision": result.revision, "wiki_moved_past": result.wiki_revision is not None,
+            "backup": result.backup}
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -106,6 +119,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
         "other_files": report.other_files,
         "committed": report.committed,
+        "recovered": report.recovered,
+        "lock_taken_over": report.lock_taken_over,
     }
 
 
@@ -134,22 +149,46 @@ def report_text(report: Report) -> str:
         lines.append(f"refused, not written (the importer never writes {reason}): {title}")
     for page in report.skipped:
         lines.append(f"skipped, {page.kind}: {page.title} ({page.source}: {page.reason})")
-    edited = [p for p in report.pages if report.action(p) == "kept-edited"]
-    for plan in edited:
-        lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
+    if report.recovered:
+        lines.insert(0, report.recovered)
+    if report.lock_taken_over:
+        lines.insert(0, f"took over the lock of {report.lock_taken_over}, no longer running")
+    lines += _page_lines(report)
     if report.glossary:
         lines.append(f"glossary: {len(report.glossary.get('added', []))} terms added")
         for item in report.glossary.get("differing", []):
             lines.append("glossary: the wiki defines "
                          f"{item['term']!r} differently: {item['wiki']}")
-    if report.glossary_terms and not report.glossary:
-        found = len({term.lower() for term, _ in report.glossary_terms})
-        lines.append(f"glossary terms found in wiki glossaries: {found} "
+    if report.glossary_new_terms and not report.glossary:
+        lines.append(f"glossary terms found in wiki glossaries: {report.glossary_new_terms} "
                      "(--glossary adds them to the shared glossary)")
     if report.committed:
         lines.append(f"committed as {report.committed}")
     # Titles and reasons come from the wiki: nothing in them may act on a terminal.
     return "\n".join(printable(line) for line in lines)
+
+
+def _page_lines(report: Report) -> list[str]:
+    """What a writer must know page by page: merges, conflicts, kept edits, backups."""
+    lines = []
+    for plan in report.pages:
+        result = report.results.get(plan.path)
+        if result is None:
+            continue
+        if result.action == "merged":
+            lines.append(f"merged the wiki's revision {plan.revision} into your edit: "
+                         f"{plan.path}")
+        elif result.action == "conflict":
+            lines.append(f"conflict (resolve the <<<<<<< ... >>>>>>> markers): {plan.path}")
+        elif result.action == "kept-edited" and result.wiki_revision is not None:
+            lines.append(f"kept your edit; the wiki moved past it (revision {result.revision} "
+                         f"-> {result.wiki_revision}) and its base is unknown, so nothing "
+                         f"was merged (--force '{plan.title}' takes the wiki's): {plan.path}")
+        elif result.action == "kept-edited":
+            lines.append(f"kept (edited since import, nothing new from the wiki): {plan.path}")
+        elif result.backup:
+            lines.append(f"overwrote your edit, kept in {result.backup}: {plan.path}")
+    return lines
 
 
 def commit_message(report: Report) -> str:

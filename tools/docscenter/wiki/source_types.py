@@ -29,6 +29,7 @@ class WikiPage:
     redirect: str | None = None  # target title when the wiki marks it a redirect
     url: str | None = None  # page URL on the wiki when known
     source: str = ""  # where it came from: file path or api URL (for messages)
+    case_sensitive: bool = False  # the first letter after the namespace is significant
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,27 @@ class SiteInfo:
     base: str | None  # e.g. "https://wiki.example.org/wiki/Main_Page"
     article_path: str | None  # derived "https://wiki.example.org/wiki/$1"
     namespaces: Mapping[int, str] = field(default_factory=dict)
+    # Namespace id -> "first-letter" or "case-sensitive" (MediaWiki's default: first-letter).
+    cases: Mapping[int, str] = field(default_factory=dict)
+
+    def case_sensitive(self, namespace: int) -> bool:
+        """Whether titles of ``namespace`` keep the case of their first letter."""
+        return self.cases.get(namespace, "first-letter") == "case-sensitive"
+
+    def canonical_title(self, title: str, namespace: int) -> str:
+        """``title`` as the wiki itself writes it: ``_`` a space, the namespace's own name,
+        the first letter after it upper case unless the namespace is case-sensitive."""
+        title = " ".join(title.replace("_", " ").split())
+        head, colon, rest = title.partition(":")
+        if namespace and colon:
+            name = self.namespaces.get(namespace) or head.strip()
+            rest = rest.strip()
+            if not self.case_sensitive(namespace):
+                rest = rest[:1].upper() + rest[1:]
+            return f"{name}:{rest}"
+        if not namespace and not self.case_sensitive(0):
+            return title[:1].upper() + title[1:]
+        return title
 
     def page_url(self, title: str) -> str | None:
         """The URL of ``title`` on the wiki, or None when the article path is unknown."""

@@ -14,6 +14,7 @@ from enum import Enum
 from ..findings import Finding, Subtype
 from ..index import CenterIndex
 from . import (
+    conflict,
     glossary,
     manifest,
     release,
@@ -22,6 +23,7 @@ from . import (
     template,
     toctree,
     undefined_term,
+    wiki_title,
 )
 
 
@@ -57,6 +59,8 @@ RULES: tuple[Rule, ...] = (
     Rule(manifest.SUBTYPES, manifest.check, Stage.DOCUMENTS),
     Rule(release.SUBTYPES, release.check, Stage.EVERY_BUILD),
     Rule(stub_markup.SUBTYPES, stub_markup.check, Stage.DOCUMENTS),
+    Rule(conflict.SUBTYPES, conflict.check, Stage.DOCUMENTS),
+    Rule(wiki_title.SUBTYPES, wiki_title.check, Stage.DOCUMENTS),
 )
 
 
