@@ -22,6 +22,16 @@ class PageRef:
 
 
 @dataclass(frozen=True)
+class LocalFile:
+    """A wiki file the importer placed in the center, as a page refers to it."""
+
+    # POSIX path from the page's folder to the file, always ".../_files/<name>" with a name
+    # of lower-case letters, digits, "-" and "." (see wiki.file_names).
+    path: str
+    inline: bool  # an image shown in the page (png, jpeg, gif, webp); else a download link
+
+
+@dataclass(frozen=True)
 class TemplateRule:
     """What to do with one wiki template."""
 
@@ -85,6 +95,10 @@ class ConvertOptions:
     # Simple tables are split line by line instead of parsed (much faster, same result);
     # False sends every table through the full parse (the tests compare both).
     table_fast_path: bool = True
+    # The wiki files this page may show or link to, by file name as normalised titles have it
+    # ("Architecture diagram.png"); a file not in it is a visible placeholder, never a link
+    # to the wiki.
+    files: Mapping[str, LocalFile] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,5 +111,5 @@ class ConvertedPage:
     categories: list[str] = field(default_factory=list)
     unknown_templates: Counter[str] = field(default_factory=Counter)
     glossary: list[tuple[str, str]] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # files it shows or links to (File:, Media:)
     warnings: list[str] = field(default_factory=list)
