@@ -259,6 +259,9 @@ def install_hook() -> None:
               "starts with this.")
 @click.option("--redirect-host", "redirect_hosts", multiple=True, help="Another host the "
               "api.php URL may redirect to (repeatable); others are refused.")
+@click.option("--files", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The wiki's files (images, attachments) in a folder beside a dump "
+              "(default: the manifest's [wiki] files).")
 @click.option("--glossary", is_flag=True, help="Add the wiki's glossary terms to the shared "
               "glossary.")
 @click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")
@@ -276,7 +279,8 @@ def import_wiki(output_format: str, **options: Any) -> None:
     with ProgressBar("converting") as bar:
         report = run(center, ImportRequest(**options), bar.update)
     _show(report_json(report) if output_format == "json" else report_text(report))
-    sys.exit(1 if report.skipped else 0)  # pages were asked for that could not be imported
+    # Pages were asked for that could not be imported, or files a source has were refused.
+    sys.exit(1 if report.skipped or report.refused_files else 0)
 
 
 class ProgressBar:

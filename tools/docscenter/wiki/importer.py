@@ -25,7 +25,9 @@ from ..errors import UsageError
 from ..glossary_merge import glossary_spellings, merge_terms
 from .center_files import service_files
 from .convert import ConvertOptions, convert_page
+from .file_import import PlacedFiles, file_sources, place_files
 from .manifest import Manifest, load_manifest
+from .options import LocalFile
 from .planning import PlannedPage, Planner, plan_import
 from .pool import TimedOut, run_bounded
 from .report import WRITES, PageResult, Report, commit_message
@@ -51,6 +53,7 @@ class _Task:
     path: Path  # where the stub goes in the center
     staged: Path | None  # where to stage it (None: dry run)
     force: bool
+    files: dict[str, LocalFile]  # the wiki files it may refer to, placed by the import
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ class _Done:
 def _convert(options: ConvertOptions, task: _Task) -> _Done:
     """In a worker: the whole per-page job, so the parent only collects small results.
     ``options`` hold what every page shares (link targets, wiki URL, templates)."""
-    page = convert_page(task.text, task.title, replace(options, label=task.label))
+    page = convert_page(task.text, task.title,
+                        replace(options, label=task.label, files=task.files))
     text = render_stub(task.provenance, prefix_endpoints(page.rst, task.service))
     action = _decide(task.path, text, task.force)
     if action in WRITES and task.staged is not None:
@@ -147,6 +151,7 @@ class ImportRequest:
     dry_run: bool = False
     force: bool = False
     redirect_hosts: tuple[str, ...] = ()  # hosts besides the API's own it may redirect to
+    files: Path | None = None  # the folder of wiki files beside a dump
 
 
 def _load_manifest(center: Center, request: ImportRequest) -> Manifest:
@@ -166,8 +171,8 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     UsageError and leaves the center as it was; ``progress`` hears of every page converted."""
     manifest = _load_manifest(center, request)
     session = source_session(manifest, request.wiki_url, request.redirect_hosts)
-    source_pages = SourcePages(_sources(center, manifest, request.sources), manifest,
-                               request.pages, request.prefix, session)
+    specs = _sources(center, manifest, request.sources)
+    source_pages = SourcePages(specs, manifest, request.pages, request.prefix, session)
     plan = plan_import(source_pages, Planner(center, manifest, request.service),
                        lambda: request.wiki_url or manifest.wiki_url or source_pages.article_path)
     report = Report(plan, dry_run=request.dry_run, skipped=session.skipped)
@@ -181,10 +186,14 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
                             templates=dict(manifest.templates), glossary_terms=spellings)
     staging = Path(tempfile.mkdtemp(prefix=".docscenter-import-", dir=center.root))
     try:
+        placed = place_files(center, plan, file_sources(center, manifest.files, request.files,
+                                                        specs, session), staging,
+                             request.dry_run)
+        report.files = placed.results
         staged = _convert_all(source_pages, report, staging, request, shared, timeout,
-                              progress)
+                              progress, placed)
         if not request.dry_run:
-            _install(center, request, report, staged, staging)
+            _install(center, request, report, {**staged, **placed.install}, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
@@ -192,7 +201,7 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
 
 def _convert_all(source_pages: SourcePages, report: Report, staging: Path,
                  request: ImportRequest, shared: ConvertOptions, timeout: float,
-                 progress: Progress) -> dict[Path, Path]:
+                 progress: Progress, placed: PlacedFiles) -> dict[Path, Path]:
     """Convert every planned page on every core; the stubs to write are staged (memory stays
     flat however large the dump). Returns stub path -> staged file."""
     plan = report.plan
@@ -206,7 +215,8 @@ def _convert_all(source_pages: SourcePages, report: Report, staging: Path,
             staged[planned.path] = target
         return _Task(page.title, page.text, planned.label, planned.service,
                      Provenance(planned.title, planned.revision, planned.timestamp,
-                                planned.url), planned.path, target, request.force)
+                                planned.url), planned.path, target, request.force,
+                     placed.for_page(planned))
 
     tasks = largest_first((task_of(p) for p in source_pages if plan.page(p.title) is not None),
                           size=lambda task: len(task.text))
@@ -243,8 +253,8 @@ def _result(report: Report, planned: PlannedPage, task: _Task, result: object) -
     return PageResult(result.action, result.unknown_templates)
 
 
-def _install(center: Center, request: ImportRequest, report: Report, staged: dict[Path, Path],
-             staging: Path) -> None:
+def _install(center: Center, request: ImportRequest, report: Report,
+             staged: dict[Path, Path | str], staging: Path) -> None:
     """Move the staged stubs and the center files they change into place, all or none; then
     merge the glossary and commit, when asked."""
     extra = service_files(center, report)

@@ -15,6 +15,7 @@ from ..core.center import Center
 from ..core.provenance import split_stub
 from ..errors import UsageError
 from .convert import LITERAL_SPANS, PageRef, next_anchor, normalise_title
+from .file_names import file_references
 from .manifest import Manifest
 from .naming import page_name
 from .source_types import WikiPage, redirect_target
@@ -36,6 +37,8 @@ class PlannedPage:
     timestamp: str | None
     url: str | None
     anchors: frozenset[str] = frozenset()
+    files: tuple[str, ...] = ()  # the wiki files it shows or links to (file_names.file_key)
+    source: str = ""  # the source it was read from (a dump, an api.php URL, a file)
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,8 @@ class Planner:
             docname=f"{self.center.service_folder(service)}/{relative}",
             label=f"wiki-{service}-{relative.replace('/', '-')}",
             revision=page.revision, timestamp=page.timestamp, url=page.url,
-            anchors=quick_anchors(page.text),
+            anchors=quick_anchors(page.text), files=tuple(file_references(page.text)),
+            source=page.source,
         )
 
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .file_import import FILE_ACTIONS, FileResult
 from .planning import Plan, PlannedPage
 from .source_limits import SkippedPage
 
@@ -35,6 +36,7 @@ class Report:
     glossary_terms: list[tuple[str, str]] = field(default_factory=list)
     glossary: dict[str, list[Any]] = field(default_factory=dict)
     other_files: list[str] = field(default_factory=list)
+    files: list[FileResult] = field(default_factory=list)  # the wiki files pages use
     committed: str | None = None
     dry_run: bool = False
 
@@ -49,6 +51,11 @@ class Report:
 
     def count(self, action: str) -> int:
         return sum(1 for page in self.pages if self.action(page) == action)
+
+    @property
+    def refused_files(self) -> list[FileResult]:
+        """Files a source has but that were not placed (too large, a wrong hash...)."""
+        return [result for result in self.files if result.action == "refused"]
 
 
 def _page_json(report: Report, plan: PlannedPage) -> dict[str, Any]:
@@ -75,6 +82,9 @@ def report_json(report: Report) -> dict[str, Any]:
         "glossary": report.glossary,
         "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
         "other_files": report.other_files,
+        "file_counts": {action: n for action in FILE_ACTIONS
+                        if (n := sum(1 for f in report.files if f.action == action))},
+        "files": [asdict(result) for result in report.files],
         "committed": report.committed,
     }
 
@@ -97,6 +107,7 @@ def report_text(report: Report) -> str:
         lines.append(f"hit the time bound, kept as wiki text: {title}")
     for page in report.skipped:
         lines.append(f"skipped, {page.kind}: {page.title} ({page.source}: {page.reason})")
+    lines += _file_lines(report.files)
     edited = [p for p in report.pages if report.action(p) == "kept-edited"]
     for plan in edited:
         lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
@@ -112,6 +123,23 @@ def report_text(report: Report) -> str:
     if report.committed:
         lines.append(f"committed as {report.committed}")
     return "\n".join(lines)
+
+
+def _file_lines(files: list[FileResult]) -> list[str]:
+    """The files in the text report: the counts, then each file not placed and why."""
+    if not files:
+        return []
+    counts = ", ".join(f"{n} {action}" for action in FILE_ACTIONS
+                       if (n := sum(1 for f in files if f.action == action)))
+    lines = [f"files: {counts}"]
+    for result in files:
+        if result.action in ("missing", "refused", "kept"):
+            shown = "kept the copy in the center" if result.action == "kept" else \
+                f"{result.action}, shown as a box"
+            used = ", ".join(result.pages[:3]) + (" ..." if len(result.pages) > 3 else "")
+            lines.append(f"file {shown}: {result.title} ({result.service}; {result.reason}; "
+                         f"used by {used})")
+    return lines
 
 
 def commit_message(report: Report) -> str:
