@@ -57,6 +57,10 @@ class Subtype(StrEnum):
     """Build only: a docscenter directive where it means nothing (``docscenter:resources``
     outside a service folder)."""
 
+    redirect = "redirect"
+    """Build only: an imported page's ``source`` cannot go into the map of old wiki URLs
+    (not an http(s) URL, or a character no web server's map can hold); it is left out."""
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -27,6 +27,8 @@ class PageFacts:
     placeholders: list[int] = field(default_factory=list)  # lines holding XXX or TODO
     imported_stub: bool = False  # an imported page nobody edited (see core.provenance)
     fingerprint: str = ""  # compared with the template's rendering (see core.provenance)
+    wiki_source: str = ""  # the wiki URL an imported page came from (its provenance)
+    links: list[str] = field(default_factory=list)  # http(s) URLs it links to
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .index import PageFacts
-from .provenance import is_pristine, template_fingerprint
+from .provenance import is_pristine, template_fingerprint, wiki_source
 
 PLACEHOLDER = re.compile(r"\b(XXX|TODO)\b")
 TERM_ROLE = re.compile(r"(?<![\w`\\]):(?:std:)?term:`((?:[^`\\]|\\.)+)`")
@@ -20,6 +20,7 @@ DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w:-]+)::(.*)$")
 ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
 INLINE_LITERAL = re.compile(r"``.+?``", re.DOTALL)
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://")
+WEB_LINK = re.compile(r"https?://[^\s<>`]+")
 # Directives whose content is not reST: nothing in them is a section, a role or a term.
 LITERAL_DIRECTIVES = {"code-block", "code", "sourcecode", "literalinclude", "highlight",
                       "raw", "math", "parsed-literal", "productionlist"}
@@ -117,6 +118,8 @@ def scan_text(path: str, text: str) -> PageFacts:
     page.placeholders = _placeholders(body)
     page.imported_stub = is_pristine(text)
     page.fingerprint = template_fingerprint(text)
+    page.wiki_source = wiki_source(text)
+    page.links = WEB_LINK.findall(body)
     return page
 
 

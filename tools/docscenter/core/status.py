@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .findings import Finding
 from .index import CenterIndex
@@ -37,9 +38,11 @@ class ServiceSummary:
     unfinished: int = 0  # pages that are stubs or hold a placeholder
     terms_used: list[str] = field(default_factory=list)
     findings: int = 0
+    linking_wiki: int = 0  # pages that still link to the old wiki
 
 
-def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str]) -> ServiceSummary:
+def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str],
+             wiki: frozenset[str]) -> ServiceSummary:
     summary = ServiceSummary(meta)
     folder = index.center.service_folder(meta.name) + "/"
     renderings = index.template.renderings.get(meta.name, {})
@@ -52,6 +55,7 @@ def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str]) 
         if stub:
             summary.stubs.append(local)
         summary.unfinished += stub or bool(page.placeholders)
+        summary.linking_wiki += any(_host(url) in wiki for url in page.links)
         terms.update(term for target, _line in page.refs
                      if (term := defined.get(target.lower())) is not None)
     summary.terms_used = sorted(terms, key=str.lower)
@@ -68,11 +72,26 @@ def summarise(index: CenterIndex, findings: Sequence[Finding]) -> dict[str, Serv
     defined: dict[str, str] = {}
     for term in definitions(index):  # a term's spelling is the shared glossary's
         defined.setdefault(term.text.lower(), term.text)
-    summaries = {meta.name: _summary(index, meta, defined) for meta in index.services}
+    wiki = wiki_hosts(index)
+    summaries = {meta.name: _summary(index, meta, defined, wiki) for meta in index.services}
     for finding in findings:
         if finding.service in summaries:
             summaries[finding.service].findings += 1
     return summaries
+
+
+def _host(url: str) -> str:
+    """``host[:port]`` of a URL, lower case ("" when it has none)."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2].lower()
+    except ValueError:
+        return ""
+
+
+def wiki_hosts(index: CenterIndex) -> frozenset[str]:
+    """The old wiki's hosts: those the imported pages record as their source."""
+    return frozenset(host for page in index.pages.values()
+                     if page.wiki_source and (host := _host(page.wiki_source)))
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,7 @@ class ServiceStatus:
     last_author: str | None
     completeness: int  # percent
     findings: int
+    linking_wiki: int  # pages that still link to the old wiki (to pages not imported)
 
 
 def _completeness(index: CenterIndex, summary: ServiceSummary) -> int:
@@ -128,6 +148,7 @@ def service_rows(index: CenterIndex, summaries: Mapping[str, ServiceSummary],
             last_author=change[1] if change else None,
             completeness=_completeness(index, summary),
             findings=summary.findings,
+            linking_wiki=summary.linking_wiki,
         ))
     return rows
 
@@ -140,6 +161,7 @@ def totals(rows: list[ServiceStatus]) -> dict[str, int]:
         "missing_sections": sum(r.missing_sections for r in rows),
         "stubs": sum(r.stubs for r in rows),
         "placeholders": sum(r.placeholders for r in rows),
+        "linking_wiki": sum(r.linking_wiki for r in rows),
         "complete_services": sum(1 for r in rows if r.completeness == 100),
         "completeness": round(sum(r.completeness for r in rows) / len(rows)) if rows else 0,
     }
@@ -155,18 +177,19 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
     lines = [
         f"{total['services']} services, {total['pages']} pages, "
         f"{total['completeness']}% complete on average; {total['missing_sections']} required "
-        f"sections missing, {total['stubs']} stubs, {total['placeholders']} placeholders",
+        f"sections missing, {total['stubs']} stubs, {total['placeholders']} placeholders, "
+        f"{total['linking_wiki']} pages linking to the old wiki",
         "",
     ]
     header = ["service", "complete", "lifecycle", "pages", "missing", "stubs", "XXX",
-              "terms", "wiki", "last changed", "owners"]
+              "terms", "wiki", "to wiki", "last changed", "owners"]
     table = [header]
     for r in rows:
         table.append([printable(cell) for cell in (
             f"{r.title} ({r.name})", f"{_bar(r.completeness)} {r.completeness:3d}%",
             r.lifecycle or "-", str(r.pages), str(r.missing_sections), str(r.stubs),
             str(r.placeholders), str(len(r.terms_used)), str(len(r.wiki_pages)),
-            r.last_changed or "-", ", ".join(r.owners) or "-",
+            str(r.linking_wiki), r.last_changed or "-", ", ".join(r.owners) or "-",
         )])
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:

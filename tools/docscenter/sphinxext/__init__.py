@@ -25,6 +25,7 @@ from . import (
 )
 from .domain import DocscenterDomain
 from .navigation import setup_navigation
+from .redirects import setup_redirects
 from .resources import ResourcesDirective
 from .sidebar import setup_sidebar
 from .stable_config import setup_stable_config
@@ -33,7 +34,7 @@ from .toc_parents import setup_toc_parents
 from .wrapping import setup_wrapping
 
 #: Bump when the shape of the data docscenter keeps in the environment changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 HTML_TEMPLATES = Path(__file__).parent.parent / "templates" / "html"
 STATIC = Path(__file__).parent.parent / "static"
 
@@ -75,6 +76,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     header.setup_header(app)
     routes.setup_routes(app)
     setup_navigation(app)
+    setup_redirects(app)
     setup_sidebar(app)
     setup_stable_config(app)
     setup_toc_parents(app)
