@@ -265,6 +265,8 @@ def install_hook() -> None:
 @click.option("--glossary", is_flag=True, help="Add the wiki's glossary terms to the shared "
               "glossary.")
 @click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")
+@click.option("--history", is_flag=True, help="With --commit: first commit every wiki revision "
+              "of the new pages, with the wiki's author, date and edit summary.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", is_flag=True, help="Overwrite stubs that were edited since import.")
 @format_option

@@ -152,6 +152,7 @@ class ApiRevision:
     timestamp: str | None
     user: str | None
     content: str
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def _revision(entry: _At) -> ApiRevision:
     if content is None:  # formatversion=1, or a MediaWiki without slots
         content = entry["*"].text() or entry["content"].text() or ""
     return ApiRevision(entry["revid"].integer(), entry["timestamp"].text(),
-                       entry["user"].text() or None, content)
+                       entry["user"].text() or None, content, entry["comment"].text() or "")
 
 
 def _page(entry: _At) -> ApiPage:
@@ -276,3 +277,26 @@ def read_file_info(data: Any) -> FileAnswer:
             raise MalformedAnswer(f"{entry.where}.title: missing")
         files[title] = _image_info(entry)
     return FileAnswer(files, _pairs(query["normalized"]), _continuation(root))
+
+
+@dataclass(frozen=True)
+class HistoryAnswer:
+    """An ``action=query&prop=revisions&rvdir=newer`` answer for one page: its revisions in
+    this answer, oldest first."""
+
+    title: str | None  # None when the wiki has no such page
+    revisions: list[ApiRevision]
+    continuation: dict[str, str] | None
+
+
+def read_history(data: Any) -> HistoryAnswer:
+    """The revisions of the one page asked for (``titles=`` one title)."""
+    root = _answer(data)
+    pages = root["query"]["pages"].items()
+    if len(pages) > 1:
+        raise MalformedAnswer("query.pages: more than the one page asked for")
+    if not pages or pages[0]["missing"].flag() or pages[0]["invalid"].flag():
+        return HistoryAnswer(None, [], None)
+    page = pages[0].require_object()
+    revisions = [_revision(entry) for entry in page["revisions"].items()]
+    return HistoryAnswer(page["title"].text(), revisions, _continuation(root))

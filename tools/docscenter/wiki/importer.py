@@ -10,7 +10,6 @@ showing progress and the report is the command line's business.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +17,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import rst
 from ..core.center import Center
 from ..core.services import SLUG
 from ..errors import UsageError
@@ -26,6 +24,7 @@ from ..glossary_merge import glossary_spellings, merge_terms
 from .center_files import service_files
 from .convert import ConvertOptions, convert_page
 from .file_import import PlacedFiles, file_sources, place_files
+from .history_replay import HistoryJob, replay_history
 from .manifest import Manifest, load_manifest
 from .options import LocalFile
 from .planning import PlannedPage, Planner, plan_import
@@ -33,6 +32,7 @@ from .pool import TimedOut, run_bounded
 from .report import WRITES, PageResult, Report, commit_message
 from .source_pages import SourcePages, source_session
 from .source_types import WikiPage
+from .stub_body import prefix_endpoints, timed_out_body
 from .stubs import Provenance, StubState, install_all, render_stub, stub_state
 
 PAGE_TIMEOUT = 30.0  # seconds one page may take to convert
@@ -98,25 +98,6 @@ def largest_first(tasks: Iterable[T], size: Callable[[T], int],
     yield from sorted(window, key=size, reverse=True)
 
 
-_ENDPOINT = re.compile(r"^(\s*\.\. http:(?:get|put|post|delete|patch|head|options)::\s+)/",
-                       re.M)
-
-
-def prefix_endpoints(text: str, service: str) -> str:
-    """Endpoint paths in a center start with the service's name, so the routing table groups
-    them per service and API version."""
-    return _ENDPOINT.sub(lambda m: f"{m[1]}/{service}/", text)
-
-
-def timed_out_body(page: PlannedPage, text: str, seconds: float) -> str:
-    """A stub for a page the converter gave up on: its wikitext, kept verbatim."""
-    lines = [f".. _{page.label}:", "", *rst.heading(rst.escape_line(page.title), "="), "",
-             f".. note:: This page took longer than {seconds:g} seconds to convert; its wiki "
-             "text is kept below as it was.", "", "::", ""]
-    lines += [("   " + line) if line.strip() else "" for line in text.splitlines()]
-    return "\n".join(lines) + "\n"
-
-
 # -- orchestration -------------------------------------------------------------------------
 
 def _sources(center: Center, manifest: Manifest, given: tuple[str, ...]) -> list[str]:
@@ -152,6 +133,7 @@ class ImportRequest:
     force: bool = False
     redirect_hosts: tuple[str, ...] = ()  # hosts besides the API's own it may redirect to
     files: Path | None = None  # the folder of wiki files beside a dump
+    history: bool = False  # replay the wiki's revisions of new pages as commits
 
 
 def _load_manifest(center: Center, request: ImportRequest) -> Manifest:
@@ -170,6 +152,9 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
     center files they change all at once (nothing when ``dry_run``). Bad input raises
     UsageError and leaves the center as it was; ``progress`` hears of every page converted."""
     manifest = _load_manifest(center, request)
+    if request.history and not request.commit:
+        raise UsageError("import-wiki --history needs --commit: the wiki's edits become "
+                         "commits, then the import's own commit follows them")
     session = source_session(manifest, request.wiki_url, request.redirect_hosts)
     specs = _sources(center, manifest, request.sources)
     source_pages = SourcePages(specs, manifest, request.pages, request.prefix, session)
@@ -192,8 +177,10 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
         report.files = placed.results
         staged = _convert_all(source_pages, report, staging, request, shared, timeout,
                               progress, placed)
+        history = HistoryJob(shared, placed.for_page, session, timeout) \
+            if request.history else None
         if not request.dry_run:
-            _install(center, request, report, {**staged, **placed.install}, staging)
+            _install(center, request, report, {**staged, **placed.install}, staging, history)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
@@ -254,9 +241,10 @@ def _result(report: Report, planned: PlannedPage, task: _Task, result: object) -
 
 
 def _install(center: Center, request: ImportRequest, report: Report,
-             staged: dict[Path, Path | str], staging: Path) -> None:
+             staged: dict[Path, Path | str], staging: Path,
+             history: HistoryJob | None = None) -> None:
     """Move the staged stubs and the center files they change into place, all or none; then
-    merge the glossary and commit, when asked."""
+    merge the glossary, replay the history of new pages and commit, when asked."""
     extra = service_files(center, report)
     glossary_path = center.root / center.glossary_path
     if request.commit:
@@ -273,6 +261,9 @@ def _install(center: Center, request: ImportRequest, report: Report,
     report.other_files = [str(p.relative_to(center.root)) for p in extra]
     if request.glossary and report.glossary_terms:
         report.glossary = _merge_glossary(glossary_path, report.glossary_terms)
+    if history is not None:
+        report.history = replay_history(center, history, [
+            page for page in report.pages if report.action(page) == "new"])
     if request.commit:
         merged = [glossary_path] if report.glossary.get("added") else []
         report.committed = _commit(center, report, [*staged, *extra, *merged])

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .file_import import FILE_ACTIONS, FileResult
+from .history_replay import HistoryResult
 from .planning import Plan, PlannedPage
 from .source_limits import SkippedPage
 
@@ -37,6 +38,7 @@ class Report:
     glossary: dict[str, list[Any]] = field(default_factory=dict)
     other_files: list[str] = field(default_factory=list)
     files: list[FileResult] = field(default_factory=list)  # the wiki files pages use
+    history: list[HistoryResult] = field(default_factory=list)  # --history, per new page
     committed: str | None = None
     dry_run: bool = False
 
@@ -85,6 +87,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "file_counts": {action: n for action in FILE_ACTIONS
                         if (n := sum(1 for f in report.files if f.action == action))},
         "files": [asdict(result) for result in report.files],
+        "history": [asdict(result) for result in report.history],
         "committed": report.committed,
     }
 
@@ -107,7 +110,7 @@ def report_text(report: Report) -> str:
         lines.append(f"hit the time bound, kept as wiki text: {title}")
     for page in report.skipped:
         lines.append(f"skipped, {page.kind}: {page.title} ({page.source}: {page.reason})")
-    lines += _file_lines(report.files)
+    lines += _file_lines(report.files) + _history_lines(report.history)
     edited = [p for p in report.pages if report.action(p) == "kept-edited"]
     for plan in edited:
         lines.append(f"kept (edited since import; --force overwrites): {plan.path}")
@@ -139,6 +142,17 @@ def _file_lines(files: list[FileResult]) -> list[str]:
             used = ", ".join(result.pages[:3]) + (" ..." if len(result.pages) > 3 else "")
             lines.append(f"file {shown}: {result.title} ({result.service}; {result.reason}; "
                          f"used by {used})")
+    return lines
+
+
+def _history_lines(history: list[HistoryResult]) -> list[str]:
+    """``--history``: the commits made, then each page whose history is cut or missing."""
+    if not history:
+        return []
+    commits = sum(result.commits for result in history)
+    lines = [f"history: {commits} wiki edit{'s' if commits != 1 else ''} of {len(history)} "
+             f"new page{'s' if len(history) != 1 else ''} committed"]
+    lines += [f"history of {result.title}: {result.note}" for result in history if result.note]
     return lines
 
 
