@@ -23,6 +23,7 @@ from . import (
     registry,
     routes,
 )
+from .categories import setup_categories
 from .domain import DocscenterDomain
 from .navigation import setup_navigation
 from .redirects import setup_redirects
@@ -76,6 +77,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     header.setup_header(app)
     routes.setup_routes(app)
     setup_navigation(app)
+    setup_categories(app)
     setup_redirects(app)
     setup_sidebar(app)
     setup_stable_config(app)
