@@ -113,11 +113,15 @@ def test_the_page_shows_images_links_downloads_and_a_box_for_a_missing_file(
 
 def test_a_text_report_names_the_missing_file_and_its_pages(tmp_path: Path) -> None:
     center = make_center(tmp_path / "center")
-    dump = write_dump(tmp_path / "d.xml", [Page("Storage API", STORAGE_FINAL)])
+    text = STORAGE_FINAL + "\nThe [[Media:Setup.exe|installer]].\n"
+    dump = write_dump(tmp_path / "d.xml", [Page("Storage API", text)])
+    # Missing files and kinds a center never holds are reported; the import succeeds.
     result = run_cli("-C", center, "import-wiki", dump, "--service", "storage")
-    assert "files: 4 missing" in result.stdout
+    assert "files: 4 missing, 1 unsupported" in result.stdout
     assert ("file missing, shown as a box: Never uploaded.png (storage; no --files folder and "
             "no api.php source to read it from; used by Storage API)") in result.stdout
+    assert ("file unsupported, shown as a box: Setup.exe (storage; not a kind of file a "
+            "center holds; used by Storage API)") in result.stdout
 
 
 def test_the_wikis_hashed_layout_and_a_re_import(tmp_path: Path) -> None:
@@ -171,8 +175,8 @@ def test_hostile_files_are_refused_reported_and_boxed(tmp_path: Path) -> None:
                          env={"DOCSCENTER_MAX_FILE_SIZE": "2K"})
     files = files_by_title(report)
     assert {t: f["action"] for t, f in files.items()} == {
-        "Fake.png": "refused", "Big.png": "refused", "Page.html": "refused",
-        "Notes.rst": "refused", "Linked.png": "refused", "../../etc/x.png": "missing"}
+        "Fake.png": "refused", "Big.png": "refused", "Page.html": "unsupported",
+        "Notes.rst": "unsupported", "Linked.png": "refused", "../../etc/x.png": "missing"}
     assert "not the image its name says" in files["Fake.png"]["reason"]
     assert "max_file_size" in files["Big.png"]["reason"]
     assert "not a kind of file a center holds" in files["Page.html"]["reason"]

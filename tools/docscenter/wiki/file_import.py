@@ -28,7 +28,8 @@ from .options import LocalFile
 from .planning import Plan, PlannedPage
 from .source_limits import SourceSession
 
-FILE_ACTIONS = ("new", "updated", "unchanged", "kept", "missing", "refused", "not-fetched")
+FILE_ACTIONS = ("new", "updated", "unchanged", "kept", "missing", "unsupported", "refused",
+                "not-fetched")
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,6 @@ class PlacedFiles:
         return {title: LocalFile(f"{relative}/{placed[title][0]}", placed[title][1])
                 for title in page.files if title in placed}
 
-    @property
-    def refused(self) -> list[FileResult]:
-        return [result for result in self.results if result.action == "refused"]
-
 
 @dataclass(frozen=True)
 class FileSources:
@@ -87,8 +84,9 @@ def file_sources(center: Center, manifest_folder: str | None, folder: Path | Non
     if folder is not None and not folder.is_dir():
         raise UsageError(f"{folder}: the folder of wiki files does not exist")
     api = next((spec for spec in specs if spec.startswith(("http://", "https://"))), None)
+    # Sphinx would read a file with a source suffix as a page of the center.
     suffix = center.source_suffix.lstrip(".").lower()
-    return FileSources(folder, api, session, frozenset({suffix, "rst", "txt", "md"}))
+    return FileSources(folder, api, session, frozenset({suffix, "rst", "md"}))
 
 
 def place_files(center: Center, plan: Plan, sources: FileSources, staging: Path,
@@ -161,8 +159,8 @@ def _place_service(center: Center, service: str, titles: Iterable[str], reader: 
         pages = tuple(users[service, title])
         kind = file_kind(title, reader.sources.refused_suffixes)
         if kind is None:
-            result.results.append(FileResult(service, title, "refused", reason="not a kind "
-                                             "of file a center holds", pages=pages))
+            result.results.append(FileResult(service, title, "unsupported", reason="not a "
+                                             "kind of file a center holds", pages=pages))
             continue
         record = records.get(title)
         on_disk = record is not None and _intact(folder, record)

@@ -136,7 +136,7 @@ def _file_lines(files: list[FileResult]) -> list[str]:
                        if (n := sum(1 for f in files if f.action == action)))
     lines = [f"files: {counts}"]
     for result in files:
-        if result.action in ("missing", "refused", "kept"):
+        if result.action in ("missing", "unsupported", "refused", "kept"):
             shown = "kept the copy in the center" if result.action == "kept" else \
                 f"{result.action}, shown as a box"
             used = ", ".join(result.pages[:3]) + (" ..." if len(result.pages) > 3 else "")

@@ -19,6 +19,7 @@ from .inline import NO_STYLE, Styles, Token, paragraph
 from .parsing import parse
 from .wikinodes import is_file, plain_text, raw_contents, split_nodes, tag_name
 
+NOT_IMPORTED = "File not imported: "  # the title of the box standing for a file not placed
 _IMAGE_OPTION = re.compile(
     r"^(thumb|thumbnail|frame|framed|frameless|border|left|right|center|centre|none|baseline|"
     r"sub|super|top|text-top|middle|bottom|text-bottom|upright(=.*)?|\d*(x\d+)?px|"
@@ -88,7 +89,7 @@ def _figure(node: Wikilink, ctx: Context, caption_nodes: list[Node] | None) -> l
 def not_imported(name: str, body: list[str]) -> list[Block]:
     """The box standing for a file the importer did not place: titled with its name, holding
     ``body`` (reST lines: the caption, else the alt text or the name)."""
-    title = rst.escape_inline(f"File not imported: {' '.join(name.split())}")
+    title = rst.escape_inline(NOT_IMPORTED + " ".join(name.split()))
     return [("directive", [f".. admonition:: {title}", ""] + rst.indent(body, 3))]
 
 
