@@ -297,3 +297,18 @@ def test_hostile_file_answers_are_refused(file_server: HTTPServer, tmp_path: Pat
     assert "not an http(s) URL" in files["Script.png"]["reason"]
     assert "max_file_size" in files["Huge.png"]["reason"]
     assert (center / "services/storage/_files/good.png").read_bytes() == DIAGRAM
+
+
+def test_a_dry_run_reads_and_writes_no_file(tmp_path: Path) -> None:
+    center = make_center(tmp_path / "center")
+    dump = write_dump(tmp_path / "d.xml", [Page("Storage API", STORAGE_FINAL)])
+    report = import_json(center, dump, "--service", "storage", "--files",
+                         write_files(tmp_path / "files", FILES), "--dry-run")
+    files = files_by_title(report)
+    assert {f["action"] for f in files.values()} == {"not-fetched"}
+    assert files["Spec.pdf"]["name"] == "spec.pdf"
+    assert not (center / "services/storage/_files").exists()
+    assert not (center / "services/storage/wiki").exists()
+    missing = run_cli("-C", center, "import-wiki", dump, "--service", "storage", "--files",
+                      tmp_path / "nowhere", check=2)
+    assert "nowhere: the folder of wiki files does not exist" in missing.stderr
