@@ -6,10 +6,11 @@ copyright = author  # furo prints "Copyright ©" with nothing after it otherwise
 root_doc = "source/index"
 extensions = ["docscenter"]
 
-# The center root is Sphinx's source folder: keep everything that is not a page out.
+# The center root is Sphinx's source folder: keep everything that is not a page out (the
+# wiki files an import places in services/<name>/_files are never pages).
 exclude_patterns = [
     "build", ".venv", "venv", ".tox", ".hg", ".git", "tools", "tests", "bench",
-    "README*", "**/.*",
+    "README*", "**/.*", "**/_files",
 ]
 
 html_theme = "furo"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,8 @@ from docscenter.testing.dumps import SITE_BASE, Page, write_dump
 
 REPO = Path(__file__).resolve().parent.parent
 __all__ = ["REPO", "SITE_BASE", "Measured", "Page", "add_service", "corpus", "gzip_bomb",
-           "run_cli", "run_measured", "snapshot", "sphinx_build", "uncoloured", "write_dump"]
+           "png", "run_cli", "run_measured", "snapshot", "sphinx_build", "uncoloured",
+           "write_dump"]
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -150,6 +152,18 @@ def run_measured(*args: str | Path, env: dict[str, str] | None = None,
         err.seek(0)
         return Measured(os.waitstatus_to_exitcode(usage["status"]), out.read().decode(),
                         err.read().decode(), usage["rss"] / 1024, usage["cpu"])
+
+
+def png(red: int = 0, green: int = 0, blue: int = 0) -> bytes:
+    """A valid 1x1 PNG of one colour (different colours give different files)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1x1, 8 bits, RGB
+    pixels = zlib.compress(bytes([0, red, green, blue]))  # filter byte, then the pixel
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+            + chunk(b"IEND", b""))
 
 
 def gzip_bomb(expanded: int, chunk: int = 1 << 20) -> bytes:

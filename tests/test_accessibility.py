@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from docscenter.wiki.convert import ConvertOptions, convert_fragment
+from docscenter.wiki.options import LocalFile
 from helpers import REPO, add_service, sphinx_build
 
 #: Link texts that mean nothing out of context (screen readers list links on their own).
@@ -137,6 +138,8 @@ def test_the_checker_finds_each_problem(tmp_path: Path) -> None:
 
 
 def test_imported_figures_take_the_caption_as_alt_text() -> None:
-    options = ConvertOptions(label="wiki", wiki_url="https://wiki.example.org/wiki/$1")
+    files = {"Token flow.png": LocalFile("../_files/token-flow.png", inline=True)}
+    options = ConvertOptions(label="wiki", wiki_url="https://wiki.example.org/wiki/$1",
+                             files=files)
     rst = convert_fragment("[[File:Token flow.png|thumb|How a token is issued]]", options)
     assert ":alt: How a token is issued" in rst

@@ -36,21 +36,22 @@ def test_status_json_schema_and_numbers(center: Path) -> None:
     assert set(alpha) == {
         "name", "title", "owners", "lifecycle", "pages", "missing_sections", "stubs",
         "placeholders", "terms_used", "wiki_pages", "last_changed", "last_author",
-        "completeness", "findings", "errors", "wiki_behind"}
+        "completeness", "findings", "errors", "wiki_behind",
+        "linking_wiki"}
     assert alpha == {
         "name": "alpha", "title": "Alpha", "owners": ["Ada Lovelace"],
         "lifecycle": "development", "pages": 3, "missing_sections": 0, "stubs": 0,
         "placeholders": 0, "terms_used": ["API version", "lifecycle"],
         "wiki_pages": ["Services/Alpha"], "last_changed": None, "last_author": None,
         "completeness": 100, "findings": 0, "errors": [],
-        "wiki_behind": []}
+        "wiki_behind": [], "linking_wiki": 0}
     assert (beta["title"], beta["missing_sections"], beta["stubs"], beta["findings"]) == (
         "Beta Service", 1, 1, 1)
     assert beta["placeholders"] == 1 and 0 <= beta["completeness"] < 100
     assert data["totals"] == {
         "services": 2, "pages": 5, "missing_sections": 1, "stubs": 1, "placeholders": 1,
         "complete_services": 1, "completeness": round((100 + beta["completeness"]) / 2),
-        "services_with_errors": 0}
+        "services_with_errors": 0, "linking_wiki": 0}
 
 
 def test_status_text_table(center: Path) -> None:

@@ -1,8 +1,9 @@
 """A real MediaWiki for the wiki tests: Debian's package, installed once per test session.
 
 The wiki holds the pages below (redirects, namespaces, title case, subpages) and, when the
-corpus is there, the whole WPD corpus. pytest-xdist workers share one installation (each
-worker serves it with its own ``php -S``); the tests only read from it.
+corpus is there, the whole WPD corpus. A second wiki, ``migration_wiki``, holds pages with
+their history and the files they use (see ``migration.py``). pytest-xdist workers share one
+installation (each worker serves it with its own ``php -S``); the tests only read from it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from docscenter.testing.mediawiki import (
     find_mediawiki,
 )
 from helpers import Page, write_dump
+from migration import write_migration_inputs
 
 OPS = 3010  # a custom namespace, as a wiki's project namespaces are
 
@@ -83,4 +85,18 @@ def reference_wiki(mediawiki_install: MediaWiki, mediawiki_cache: Path) -> Refer
 def mediawiki(reference_wiki: ReferenceWiki) -> Iterator[WikiServer]:
     """The reference wiki served on 127.0.0.1 for the whole session."""
     with reference_wiki.serve() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def migration_install(mediawiki_install: MediaWiki, mediawiki_cache: Path) -> ReferenceWiki:
+    """The wiki of pages with a history and uploaded files (see migration.py)."""
+    dump, files = write_migration_inputs(mediawiki_cache / f"migration-{os.getpid()}")
+    return cached_wiki(mediawiki_cache, mediawiki_install, [dump], files=files)
+
+
+@pytest.fixture(scope="session")
+def migration_wiki(migration_install: ReferenceWiki) -> Iterator[WikiServer]:
+    """That wiki served on 127.0.0.1; its files are at its own address."""
+    with migration_install.serve() as server:
         yield server

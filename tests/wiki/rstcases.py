@@ -22,6 +22,8 @@ from docscenter.wiki.convert import (
     heading_anchors,
     normalise_title,
 )
+from docscenter.wiki.file_names import FILES_FOLDER, file_key, file_kind, local_name
+from docscenter.wiki.options import LocalFile
 
 CASES = Path(__file__).parent / "cases"
 WIKI_URL = "https://wiki.example.org/wiki/$1"
@@ -64,9 +66,17 @@ class Case:
     def label(self) -> str:
         return "case-" + self.name
 
+    def local_files(self) -> dict[str, str]:
+        """The files the case says the importer placed: wiki name -> name in ``_files``."""
+        taken: set[str] = set()
+        names = [file_key(n) for n in self.options.get("files", "").split(",") if n.strip()]
+        return {name: local_name(name, taken) for name in names}
+
     def convert_options(self) -> ConvertOptions:
         wiki_url = self.options.get("wiki_url", WIKI_URL) or None
-        return ConvertOptions(label=self.label, pages=PAGES, wiki_url=wiki_url,
+        files = {name: LocalFile(f"../{FILES_FOLDER}/{local}", file_kind(name) == "image")
+                 for name, local in self.local_files().items()}
+        return ConvertOptions(label=self.label, pages=PAGES, wiki_url=wiki_url, files=files,
                               transclusions=TRANSCLUSIONS)
 
 
@@ -99,7 +109,7 @@ def read_sections(path: Path, allowed: set[str], required: set[str]) -> dict[str
 
 
 CASE_SECTIONS = {"name", "options", "wikitext", "rst", "meta"}
-CASE_OPTIONS = {"page", "wiki_url"}
+CASE_OPTIONS = {"page", "wiki_url", "files"}
 CASE_META = {"redirect", "categories", "images", "glossary", "unknown", "title"}
 
 
@@ -176,6 +186,7 @@ def _sphinx_stand_ins() -> Iterator[None]:
     directives.register_directive("seealso", _SeeAlso)
     roles.register_local_role("doc", _xref)
     roles.register_local_role("ref", _xref)
+    roles.register_local_role("download", _xref)
     try:
         yield
     finally:

@@ -7,6 +7,7 @@ Fixture format (plain text, sections start with a line ``--- <section>``)::
     --- options                 (optional)
     page: Page title            convert with convert_page (else convert_fragment)
     wiki_url:                   empty -> no wiki URL (default: https://wiki.example.org/wiki/$1)
+    files: A.png, Spec.pdf      the wiki files the importer placed (in ../_files/)
     --- wikitext
     <input>
     --- rst
@@ -29,6 +30,8 @@ from pathlib import Path
 import pytest
 
 from docscenter.wiki.convert import ConvertedPage, convert_fragment, convert_page
+from docscenter.wiki.file_names import FILES_FOLDER
+from helpers import png
 from rstcases import Case, all_cases, parse_rst, sibling_pages, unsafe_nodes
 
 CASES = all_cases()
@@ -90,6 +93,9 @@ def test_sphinx_build_has_no_warnings(tmp_path: Path) -> None:
         (src / (docname + ".rst")).write_text(text, encoding="utf-8")
         toc.append(docname)
     for case in CASES:
+        for local in case.local_files().values():  # a tiny real PNG serves every kind
+            (src / FILES_FOLDER).mkdir(exist_ok=True)
+            (src / FILES_FOLDER / local).write_bytes(png())
         out, page = convert(case)
         if page is None:
             title = case.name

@@ -398,10 +398,15 @@ def recover() -> None:
               "starts with this.")
 @click.option("--redirect-host", "redirect_hosts", multiple=True, help="Another host the "
               "api.php URL may redirect to (repeatable); others are refused.")
+@click.option("--files", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The wiki's files (images, attachments) in a folder beside a dump "
+              "(default: the manifest's [wiki] files).")
 @click.option("--glossary/--no-glossary", default=None, help="Add the wiki's glossary terms to "
               "the shared glossary and refer to them (default: as each page was imported "
               "last time).")
 @click.option("--commit", is_flag=True, help="Commit the written stubs (Hg or Git).")
+@click.option("--history", is_flag=True, help="With --commit: first commit every wiki revision "
+              "of the new pages, with the wiki's author, date and edit summary.")
 @click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
 @click.option("--force", "force", multiple=True, is_flag=False, flag_value="*",
               metavar="[TITLE|GLOB]", help="Overwrite edited stubs instead of merging (the "
@@ -419,7 +424,8 @@ def import_wiki(output_format: str, **options: Any) -> None:
     with ProgressBar("converting") as bar:
         report = run(center, ImportRequest(**options), bar.update, on_wait=_say_waiting)
     _show(report_json(report) if output_format == "json" else report_text(report))
-    # Pages were asked for that could not be imported as converted.
+    # Pages were asked for that could not be imported as converted, or files a source has
+    # were refused.
     sys.exit(1 if report.incomplete else 0)
 
 

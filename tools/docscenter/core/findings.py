@@ -81,6 +81,9 @@ class Subtype(StrEnum):
     """Build only: a link, image or download whose address has a scheme outside
     ``docscenter_allowed_uri_schemes`` (``javascript:``, ``data:``...); the build takes it out
     of the page, keeping its text."""
+    redirect = "redirect"
+    """Build only: an imported page's ``source`` cannot go into the map of old wiki URLs
+    (not an http(s) URL, or a character no web server's map can hold); it is left out."""
 
 
 @dataclass(frozen=True)

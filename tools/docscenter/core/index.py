@@ -33,6 +33,8 @@ class PageFacts:
     wiki_title_exact: bool = False  # the wiki's titles are case-sensitive there
     conflicts: list[int] = field(default_factory=list)  # lines where a merge conflict starts
     fingerprint: str = ""  # compared with the template's rendering (see core.provenance)
+    wiki_source: str = ""  # the wiki URL an imported page came from (its provenance)
+    links: list[str] = field(default_factory=list)  # http(s) URLs it links to
 
 
 @dataclass(frozen=True)

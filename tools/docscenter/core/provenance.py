@@ -57,3 +57,9 @@ def template_fingerprint(text: str) -> str:
     """What a page is compared by with the template's rendering: its hash with ISO dates
     blanked (the creation date differs from today's)."""
     return digest(ISO_DATE.sub("YYYY-MM-DD", text))
+
+
+def wiki_source(text: str) -> str:
+    """The wiki URL a stub records as its ``source`` ("" for any other page)."""
+    parts = split_stub(text)
+    return parts[0].get("source", "").strip() if parts is not None else ""

@@ -13,7 +13,7 @@ import re
 from .conflicts import conflict_lines
 from .index import PageFacts
 from .markup_scan import foreign_markup
-from .provenance import is_pristine, template_fingerprint, wiki_title
+from .provenance import is_pristine, template_fingerprint, wiki_source, wiki_title
 
 PLACEHOLDER = re.compile(r"\b(XXX|TODO)\b")
 TERM_ROLE = re.compile(r"(?<![\w`\\]):(?:std:)?term:`((?:[^`\\]|\\.)+)`")
@@ -22,6 +22,7 @@ DIRECTIVE = re.compile(r"^(\s*)\.\.\s+([\w:-]+)::(.*)$")
 ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}\s*$")
 INLINE_LITERAL = re.compile(r"``.+?``", re.DOTALL)
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://")
+WEB_LINK = re.compile(r"https?://[^\s<>`]+")
 # Directives whose content is not reST: nothing in them is a section, a role or a term.
 LITERAL_DIRECTIVES = {"code-block", "code", "sourcecode", "literalinclude", "highlight",
                       "raw", "math", "parsed-literal", "productionlist"}
@@ -123,6 +124,8 @@ def scan_text(path: str, text: str) -> PageFacts:
     page.wiki_title, page.wiki_title_exact = wiki_title(text)
     page.conflicts = conflict_lines(text)
     page.fingerprint = template_fingerprint(text)
+    page.wiki_source = wiki_source(text)
+    page.links = WEB_LINK.findall(body)
     return page
 
 

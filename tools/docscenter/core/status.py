@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .findings import Finding, Subtype, finding_line
 from .index import CenterIndex
@@ -38,9 +39,11 @@ class ServiceSummary:
     terms_used: list[str] = field(default_factory=list)
     findings: int = 0
     errors: list[Finding] = field(default_factory=list)  # what is wrong in its metadata
+    linking_wiki: int = 0  # pages that still link to the old wiki
 
 
-def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str]) -> ServiceSummary:
+def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str],
+             wiki: frozenset[str]) -> ServiceSummary:
     summary = ServiceSummary(meta)
     folder = index.center.service_folder(meta.name) + "/"
     terms: set[str] = set()
@@ -52,6 +55,7 @@ def _summary(index: CenterIndex, meta: ServiceMeta, defined: Mapping[str, str]) 
         if stub:
             summary.stubs.append(local)
         summary.unfinished += stub or bool(page.placeholders)
+        summary.linking_wiki += any(_host(url) in wiki for url in page.links)
         terms.update(term for target, _line in page.refs
                      if (term := defined.get(target.lower())) is not None)
     summary.terms_used = sorted(terms, key=str.lower)
@@ -68,13 +72,28 @@ def summarise(index: CenterIndex, findings: Sequence[Finding]) -> dict[str, Serv
     defined: dict[str, str] = {}
     for term in definitions(index):  # a term's spelling is the shared glossary's
         defined.setdefault(term.text.lower(), term.text)
-    summaries = {meta.name: _summary(index, meta, defined) for meta in index.services}
+    wiki = wiki_hosts(index)
+    summaries = {meta.name: _summary(index, meta, defined, wiki) for meta in index.services}
     for finding in findings:
         if finding.service in summaries:
             summaries[finding.service].findings += 1
             if finding.subtype is Subtype.service_toml:
                 summaries[finding.service].errors.append(finding)
     return summaries
+
+
+def _host(url: str) -> str:
+    """``host[:port]`` of a URL, lower case ("" when it has none)."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2].lower()
+    except ValueError:
+        return ""
+
+
+def wiki_hosts(index: CenterIndex) -> frozenset[str]:
+    """The old wiki's hosts: those the imported pages record as their source."""
+    return frozenset(host for page in index.pages.values()
+                     if page.wiki_source and (host := _host(page.wiki_source)))
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,7 @@ class ServiceStatus:
     last_author: str | None
     completeness: int  # percent
     findings: int
+    linking_wiki: int  # pages that still link to the old wiki (to pages not imported)
     # The findings that make the row unreliable (broken or unknown metadata), as check
     # reports them; a row with errors makes ``docscenter status`` exit 1.
     errors: list[Finding] = field(default_factory=list)
@@ -144,6 +164,7 @@ def service_rows(index: CenterIndex, summaries: Mapping[str, ServiceSummary],
             findings=summary.findings,
             errors=list(summary.errors),
             wiki_behind=wiki_behind(meta),
+            linking_wiki=summary.linking_wiki,
         ))
     return rows
 
@@ -156,6 +177,7 @@ def totals(rows: list[ServiceStatus]) -> dict[str, int]:
         "missing_sections": sum(r.missing_sections for r in rows),
         "stubs": sum(r.stubs for r in rows),
         "placeholders": sum(r.placeholders for r in rows),
+        "linking_wiki": sum(r.linking_wiki for r in rows),
         "complete_services": sum(1 for r in rows if r.completeness == 100),
         "completeness": round(sum(r.completeness for r in rows) / len(rows)) if rows else 0,
         "services_with_errors": sum(1 for r in rows if r.errors),
@@ -172,11 +194,12 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
     lines = [
         f"{total['services']} services, {total['pages']} pages, "
         f"{total['completeness']}% complete on average; {total['missing_sections']} required "
-        f"sections missing, {total['stubs']} stubs, {total['placeholders']} placeholders",
+        f"sections missing, {total['stubs']} stubs, {total['placeholders']} placeholders, "
+        f"{total['linking_wiki']} pages linking to the old wiki",
         "",
     ]
     header = ["service", "complete", "lifecycle", "pages", "missing", "stubs", "XXX",
-              "terms", "wiki", "last changed", "owners"]
+              "terms", "wiki", "to wiki", "last changed", "owners"]
     table = [header]
     for r in rows:
         complete = "ERROR" if r.errors else f"{_bar(r.completeness)} {r.completeness:3d}%"
@@ -184,7 +207,7 @@ def status_text(rows: list[ServiceStatus], total: dict[str, int]) -> str:
             f"{r.title} ({r.name})", complete,
             r.lifecycle or "-", str(r.pages), str(r.missing_sections), str(r.stubs),
             str(r.placeholders), str(len(r.terms_used)), str(len(r.wiki_pages)),
-            r.last_changed or "-", ", ".join(r.owners) or "-",
+            str(r.linking_wiki), r.last_changed or "-", ", ".join(r.owners) or "-",
         )])
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:

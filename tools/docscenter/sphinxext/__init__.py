@@ -24,6 +24,7 @@ from . import (
     routes,
 )
 from .assembly import setup_assembly
+from .categories import setup_categories
 from .center_lock import setup_center_lock
 from .domain import DocscenterDomain
 from .imported import setup_imported
@@ -32,6 +33,7 @@ from .navigation import setup_navigation
 from .partial import setup_partial
 from .placeholders import setup_placeholders
 from .reading import setup_reading
+from .redirects import setup_redirects
 from .resources import ResourcesDirective
 from .shard import setup_shard
 from .sidebar import setup_sidebar
@@ -90,6 +92,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_partial(app)
     setup_shard(app)
     setup_assembly(app)
+    setup_categories(app)
+    setup_redirects(app)
     setup_sidebar(app)
     setup_stable_config(app)
     setup_toc_parents(app)

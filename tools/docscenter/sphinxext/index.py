@@ -12,7 +12,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..core.conflicts import conflict_lines
 from ..core.index import CenterIndex, PageFacts
-from ..core.provenance import is_pristine, template_fingerprint, wiki_title
+from ..core.provenance import is_pristine, template_fingerprint, wiki_source, wiki_title
 from ..core.rst_scan import placeholder_lines
 from ..indexing import manifest_facts
 from .domain import get_domain
@@ -64,6 +64,7 @@ def note_source(app: Sphinx, docname: str, source: list[str]) -> None:
     facts.wiki_title, facts.wiki_title_exact = wiki_title(text)
     facts.conflicts = conflict_lines(text)
     facts.fingerprint = template_fingerprint(text)
+    facts.wiki_source = wiki_source(text)
 
 
 def note_doctree(app: Sphinx, doctree: nodes.document) -> None:
@@ -78,6 +79,8 @@ def note_doctree(app: Sphinx, doctree: nodes.document) -> None:
                     term.line + 1 if term.line is not None else None)
                    for glossary in doctree.findall(addnodes.glossary)
                    for term in glossary.findall(nodes.term)]
+    facts.links = [str(ref["refuri"]) for ref in doctree.findall(nodes.reference)
+                   if str(ref.get("refuri", "")).startswith(("http://", "https://"))]
     facts.refs = []
     for node in doctree.findall(addnodes.pending_xref):
         if node.get("refdomain") == "std" and node.get("reftype") == "term":

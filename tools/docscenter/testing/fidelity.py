@@ -20,7 +20,8 @@ back-references, and pandoc's footnote back-links.
 
 Files: the reference wiki holds no uploaded files, so MediaWiki's link standing for a missing
 image (to the file page or the upload form; a red ``[[:File:…]]`` link stays a link) and a
-gallery box naming a file count as the image the wiki showed, without text.
+gallery box naming a file count as the image the wiki showed, without text; so does
+docscenter's "File not imported" box (its caption stays, as MediaWiki's does).
 
 Missing templates (:func:`remove_missing_templates`): MediaWiki renders the call of a
 template the wiki lacks as a red link to ``Template:Name``; docscenter keeps the call visibly
@@ -47,6 +48,7 @@ import mwparserfromhell
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
+from ..wiki.convert.images import NOT_IMPORTED
 from ..wiki.options import DEFAULT_TEMPLATES
 
 KINDS = ("headings", "tables", "rows", "cells", "list items", "definition lists", "terms",
@@ -146,7 +148,24 @@ def docscenter_body(html: str) -> Tag:
     for element in root.find_all(class_=re.compile(r"^docscenter-")):
         if not element.decomposed:
             element.decompose()
+    _files_not_imported(root)
     return root
+
+
+def _files_not_imported(root: Tag) -> None:
+    """docscenter's box for a file it did not place stands where MediaWiki links to the
+    missing file: both count as the image, without text (the box's caption stays, as
+    MediaWiki's does; a box holding only the file's name has no caption)."""
+    for box in root.select("div.admonition"):
+        head = box.select_one("p.admonition-title")
+        text = " ".join(head.get_text().split()) if head is not None else ""
+        if head is None or not text.startswith(NOT_IMPORTED):
+            continue
+        name = text[len(NOT_IMPORTED):]
+        head.replace_with(_image(name))
+        for para in box.find_all("p"):
+            if " ".join(para.get_text().split()) == name:
+                para.decompose()
 
 
 def pandoc_body(html: str) -> Tag:

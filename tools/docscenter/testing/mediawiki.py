@@ -40,7 +40,7 @@ __all__ = ["MediaWiki", "MediaWikiUnavailable", "ReferenceWiki", "WikiError", "W
 DOCROOT_ENV = "DOCSCENTER_MEDIAWIKI"
 DEBIAN_DOCROOT = Path("/usr/share/mediawiki")
 EXTENSIONS = ("Cite", "ParserFunctions", "SyntaxHighlight_GeSHi")  # what wikis commonly run
-SETTINGS_VERSION = "2"  # bump when the settings written below change: cached wikis go stale
+SETTINGS_VERSION = "3"  # bump when the settings written below change: cached wikis go stale
 _STANDARD_NAMESPACES = frozenset(range(-2, 16))
 _NAMESPACE_NAME = re.compile(r"\A[^\W\d_][\w -]{0,60}\Z")
 
@@ -139,7 +139,12 @@ def settings_php(namespaces: Namespaces, article_path: str | None = None,
         f"$wgSitename = {_php(namespaces.sitename)};",
         "$wgCacheDirectory = " + (_php(str(cache)) if cache else "__DIR__ . '/cache'") + ";",
         "$wgUploadDirectory = __DIR__ . '/images';",
-        "$wgEnableUploads = false;",
+        # Files are served from that folder by router.php (the docroot is only read), on
+        # the wiki's own address or on the one a test names (an "upload host").
+        "$wgUploadPath = getenv('DOCSCENTER_MW_UPLOADS') ?: '/images';",
+        "$wgEnableUploads = true;  // for importImages.php; the web side is read-only",
+        "$wgFileExtensions = ['png', 'gif', 'jpg', 'jpeg', 'webp', 'svg', 'pdf'];",
+        "$wgUseInstantCommons = false;",
         "$wgJobRunRate = 0;  // no job runs inside a web request",
         "$wgParserCacheType = CACHE_NONE;  // every parse is fresh and writes nothing",
         "$wgShowExceptionDetails = true;",
@@ -172,6 +177,31 @@ def _mirrored(article_path: str | None) -> list[str]:
             f"$wgArticlePath = {_php(parts.path)};"]
 
 
+ROUTER = "router.php"
+# php -S runs this before serving anything: the wiki's uploads come from its own folder (the
+# docroot's "images" is the system's), everything else as php -S would serve it.
+ROUTER_PHP = """<?php
+$path = rawurldecode(parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH) ?? '');
+if (strncmp($path, '/images/', 8) !== 0) {
+    return false;
+}
+$base = realpath(__DIR__ . '/images');
+$file = realpath($base . '/' . substr($path, 8));
+if ($file === false || strncmp($file, $base . '/', strlen($base) + 1) !== 0 || !is_file($file)) {
+    http_response_code(404);
+    return true;
+}
+$types = ['png' => 'image/png', 'gif' => 'image/gif', 'jpg' => 'image/jpeg',
+          'jpeg' => 'image/jpeg', 'webp' => 'image/webp', 'svg' => 'image/svg+xml',
+          'pdf' => 'application/pdf'];
+$ext = strtolower(pathinfo($file, PATHINFO_EXTENSION));
+header('Content-Type: ' . ($types[$ext] ?? 'application/octet-stream'));
+header('Content-Length: ' . filesize($file));
+readfile($file);
+return true;
+"""
+
+
 class ReferenceWiki:
     """An installed wiki in ``folder`` (see :func:`install_wiki`)."""
 
@@ -201,15 +231,22 @@ class ReferenceWiki:
         redirects and exports read the page and revision tables, which the import fills."""
         self.maintenance("importDump", "--no-updates", "--quiet", dump)
 
-    def serve(self, workers: int = 1) -> WikiServer:
-        """Start ``php -S`` on 127.0.0.1 and a free port; return once ``api.php`` answers."""
-        return WikiServer.start(self, workers)
+    def import_files(self, folder: Path) -> None:
+        """Upload every file of ``folder`` (``importImages.php``), under its own name."""
+        self.maintenance("importImages", "--comment=Uploaded for the tests", folder)
+
+    def serve(self, workers: int = 1, upload_host: str | None = None) -> WikiServer:
+        """Start ``php -S`` on 127.0.0.1 and a free port; return once ``api.php`` answers.
+        With ``upload_host`` the wiki names its files at that host (same port)."""
+        return WikiServer.start(self, workers, upload_host=upload_host)
 
 
 def install_wiki(folder: Path, mediawiki: MediaWiki, dumps: Sequence[Path] = (),
-                 article_path: str | None = None, cache: Path | None = None) -> ReferenceWiki:
-    """Install a wiki on SQLite in the new folder ``folder`` and import ``dumps`` into it
-    (``article_path`` and ``cache``: see :func:`settings_php`)."""
+                 article_path: str | None = None, cache: Path | None = None,
+                 files: Path | None = None) -> ReferenceWiki:
+    """Install a wiki on SQLite in the new folder ``folder``, import ``dumps`` into it and
+    upload the files of the folder ``files`` (``article_path`` and ``cache``: see
+    :func:`settings_php`)."""
     namespaces = dump_namespaces(dumps)
     folder.mkdir(parents=True)
     for sub in ("data", "cache", "images"):
@@ -229,20 +266,26 @@ def install_wiki(folder: Path, mediawiki: MediaWiki, dumps: Sequence[Path] = (),
         lines = (result.stderr.strip() or result.stdout.strip()).splitlines()
         raise WikiError(f"install.php failed in {folder}: {lines[-1] if lines else 'no output'}")
     wiki.settings.write_text(settings_php(namespaces, article_path, cache), encoding="utf-8")
+    (folder / ROUTER).write_text(ROUTER_PHP, encoding="utf-8")
     for dump in dumps:
         wiki.import_dump(dump)
+    if files is not None:
+        wiki.import_files(files)
     return wiki
 
 
 def cached_wiki(cache: Path, mediawiki: MediaWiki, dumps: Sequence[Path],
-                article_path: str | None = None) -> ReferenceWiki:
-    """The wiki :func:`install_wiki` makes of ``dumps``, installed once under ``cache``.
+                article_path: str | None = None, files: Path | None = None) -> ReferenceWiki:
+    """The wiki :func:`install_wiki` makes of ``dumps`` (and ``files``), installed once under
+    ``cache``.
 
-    The folder is named after the MediaWiki version, our settings and the dumps' contents;
+    The folder is named after the MediaWiki version, our settings and the inputs' contents;
     a lock lets concurrent processes (pytest-xdist workers) wait for one installation."""
     digest = hashlib.sha256(f"{mediawiki.version}\0{SETTINGS_VERSION}\0{article_path}".encode())
-    for dump in dumps:
-        digest.update(b"\0" + hashlib.sha256(Path(dump).read_bytes()).digest())
+    inputs = [*dumps, *(sorted(p for p in files.rglob("*") if p.is_file()) if files else [])]
+    for path in inputs:
+        digest.update(b"\0" + Path(path).name.encode() + b"\0"
+                      + hashlib.sha256(Path(path).read_bytes()).digest())
     name = f"mediawiki-{digest.hexdigest()[:16]}"
     folder = cache / name
     cache.mkdir(parents=True, exist_ok=True)
@@ -253,6 +296,6 @@ def cached_wiki(cache: Path, mediawiki: MediaWiki, dumps: Sequence[Path],
         shutil.rmtree(folder, ignore_errors=True)  # a half-made one from a killed run
         shared = cache / f"l10n-{mediawiki.version}-{SETTINGS_VERSION}"
         shared.mkdir(exist_ok=True)
-        wiki = install_wiki(folder, mediawiki, dumps, article_path, shared)
+        wiki = install_wiki(folder, mediawiki, dumps, article_path, shared, files)
         (folder / "ready").write_text("", encoding="utf-8")
         return wiki

@@ -84,17 +84,22 @@ class WikiServer:
         return self.process.pid
 
     @classmethod
-    def start(cls, wiki: ServedWiki, workers: int = 1, attempts: int = 3) -> WikiServer:
+    def start(cls, wiki: ServedWiki, workers: int = 1, attempts: int = 3,
+              upload_host: str | None = None) -> WikiServer:
         problem = ""
+        router = [str(wiki.folder / "router.php")] if (wiki.folder / "router.php").is_file() \
+            else []
         for _ in range(attempts):  # another process may take the free port first
             port = free_port()
             env = wiki.environment(f"http://127.0.0.1:{port}")
             if workers > 1:
                 env["PHP_CLI_SERVER_WORKERS"] = str(workers)
+            if upload_host:
+                env["DOCSCENTER_MW_UPLOADS"] = f"http://{upload_host}:{port}/images"
             with open(wiki.folder / f"server-{port}.log", "wb") as log:
                 process = subprocess.Popen(
                     [wiki.mediawiki.php, "-S", f"127.0.0.1:{port}", "-t",
-                     str(wiki.mediawiki.docroot)],
+                     str(wiki.mediawiki.docroot), *router],
                     cwd=wiki.folder, env=env, stdin=subprocess.DEVNULL, stdout=log,
                     stderr=subprocess.STDOUT, start_new_session=True)
             server = cls(wiki, process, port)
@@ -195,10 +200,12 @@ class WikiServer:
                 return
             extra = {str(k): str(v) for k, v in answer["continue"].items()}
 
-    def export(self, titles: Iterable[str]) -> bytes:
-        """The wiki's own Special:Export of ``titles`` (current revisions)."""
-        body = urlencode({"title": "Special:Export", "pages": "\n".join(titles),
-                          "curonly": "1", "action": "submit"}).encode()
+    def export(self, titles: Iterable[str], history: bool = False) -> bytes:
+        """The wiki's own Special:Export of ``titles``: current revisions, or with
+        ``history`` every revision."""
+        fields = {"title": "Special:Export", "pages": "\n".join(titles), "action": "submit"}
+        fields |= {"history": "1"} if history else {"curonly": "1"}
+        body = urlencode(fields).encode()
         try:
             with urlopen(Request(self.index_url, body), timeout=300) as response:
                 return bytes(response.read())

@@ -157,6 +157,7 @@ class ApiRevision:
     timestamp: str | None
     user: str | None
     content: str
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _revision(entry: _At) -> ApiRevision:
     if content is None:  # formatversion=1, or a MediaWiki without slots
         content = entry["*"].text() or entry["content"].text() or ""
     return ApiRevision(entry["revid"].integer(), entry["timestamp"].text(),
-                       entry["user"].text() or None, content)
+                       entry["user"].text() or None, content, entry["comment"].text() or "")
 
 
 def _page(entry: _At) -> ApiPage:
@@ -216,6 +217,13 @@ def read_query(data: Any) -> QueryAnswer:
     """An ``action=query`` answer: its pages, redirects, normalisations and continuation."""
     root = _answer(data)
     query = root["query"]
+    return QueryAnswer([_page(entry) for entry in query["pages"].items()],
+                       _pairs(query["redirects"]), _pairs(query["normalized"]),
+                       _continuation(root))
+
+
+def _continuation(root: _At) -> dict[str, str] | None:
+    """The answer's ``continue`` object (values as strings), None when the listing ends."""
     continuation: dict[str, str] = {}
     for key, value in root["continue"].members().items():
         number = value.value
@@ -223,6 +231,77 @@ def read_query(data: Any) -> QueryAnswer:
             continuation[key] = str(number)
         else:
             continuation[key] = value.text() or ""
-    return QueryAnswer([_page(entry) for entry in query["pages"].items()],
-                       _pairs(query["redirects"]), _pairs(query["normalized"]),
-                       continuation or None)
+    return continuation or None
+
+
+# -- files ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """Where a wiki's file is and what it is (``prop=imageinfo&iiprop=url|sha1|size|mime``)."""
+
+    url: str
+    sha1: str  # hex, as MediaWiki stores it
+    size: int | None
+    mime: str
+
+
+@dataclass(frozen=True)
+class FileAnswer:
+    """An ``action=query&prop=imageinfo`` answer: file title -> its info (None: no file)."""
+
+    files: dict[str, ImageInfo | None]
+    normalized: list[tuple[str, str]]
+    continuation: dict[str, str] | None
+
+
+_SHA1 = re.compile(r"\A[0-9a-f]{40}\Z")
+
+
+def _image_info(entry: _At) -> ImageInfo | None:
+    infos = entry["imageinfo"].items()
+    if not infos:
+        return None
+    info = infos[0].require_object()
+    url, sha1 = info["url"].text(), (info["sha1"].text() or "").lower()
+    if not url:
+        raise MalformedAnswer(f"{info.where}.url: missing")
+    if not _SHA1.match(sha1):
+        raise MalformedAnswer(f"{info.where}.sha1: not a SHA-1 in hex")
+    return ImageInfo(url, sha1, info["size"].integer(), info["mime"].text() or "")
+
+
+def read_file_info(data: Any) -> FileAnswer:
+    """What the wiki says of the files asked for: their URL, SHA-1, size and type."""
+    root = _answer(data)
+    query = root["query"]
+    files: dict[str, ImageInfo | None] = {}
+    for entry in query["pages"].items():
+        title = entry.require_object()["title"].text()
+        if not title:
+            raise MalformedAnswer(f"{entry.where}.title: missing")
+        files[title] = _image_info(entry)
+    return FileAnswer(files, _pairs(query["normalized"]), _continuation(root))
+
+
+@dataclass(frozen=True)
+class HistoryAnswer:
+    """An ``action=query&prop=revisions&rvdir=newer`` answer for one page: its revisions in
+    this answer, oldest first."""
+
+    title: str | None  # None when the wiki has no such page
+    revisions: list[ApiRevision]
+    continuation: dict[str, str] | None
+
+
+def read_history(data: Any) -> HistoryAnswer:
+    """The revisions of the one page asked for (``titles=`` one title)."""
+    root = _answer(data)
+    pages = root["query"]["pages"].items()
+    if len(pages) > 1:
+        raise MalformedAnswer("query.pages: more than the one page asked for")
+    if not pages or pages[0]["missing"].flag() or pages[0]["invalid"].flag():
+        return HistoryAnswer(None, [], None)
+    page = pages[0].require_object()
+    revisions = [_revision(entry) for entry in page["revisions"].items()]
+    return HistoryAnswer(page["title"].text(), revisions, _continuation(root))

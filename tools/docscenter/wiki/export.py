@@ -28,6 +28,7 @@ from .source_types import (
     SiteInfo,
     SourceError,
     WikiPage,
+    WikiRevision,
     article_path_from_base,
     checked_site_url,
 )
@@ -48,6 +49,7 @@ _FIELDS = {
     ("page", "revision", "timestamp"): "timestamp",
     ("page", "revision", "contributor", "username"): "contributor",
     ("page", "revision", "contributor", "ip"): "contributor",
+    ("page", "revision", "comment"): "comment",
     ("page", "revision", "text"): "text",
 }
 _PAGE, _REVISION, _SITEINFO = ("page",), ("page", "revision"), ("siteinfo",)
@@ -61,12 +63,14 @@ def _local(tag: object) -> str:
 class _ExportTarget:
     """Receives the parser's events; collects finished pages (or skipped ones) in ``done``."""
 
-    def __init__(self, path: Path, max_page: int, line: Callable[[], int]) -> None:
+    def __init__(self, path: Path, max_page: int, line: Callable[[], int],
+                 revisions: bool = False) -> None:
         self.path, self.max_page, self.line = path, max_page, line
+        self.revisions = revisions  # also hand on every revision as it ends (history)
         self.root: str | None = None
         self.stack: list[str] = []  # local names below the root
         self.siteinfo: SiteInfo | None = None
-        self.done: list[WikiPage | SkippedPage] = []
+        self.done: list[WikiPage | SkippedPage | WikiRevision] = []
         self._site: dict[str, object] = {}
         self._namespaces: dict[str, str | None] = {}  # <namespace key=...> -> its name
         self._cases: dict[str, str] = {}  # <namespace key=...> -> its case attribute
@@ -138,6 +142,8 @@ class _ExportTarget:
             self._field, self._parts = None, None
         if path == _REVISION:
             self._page["revision"] = self._revision
+            if self.revisions:
+                self.done.append(self._finish_revision())
         elif path == _PAGE:
             self.done.append(self._finish_page())
         elif path == _SITEINFO:
@@ -179,6 +185,19 @@ class _ExportTarget:
         sitename = str(self._site.get("sitename") or "").strip() or None
         self._site, self._namespaces = {}, {}
         return SiteInfo(sitename, base, article_path_from_base(base), namespaces, cases)
+
+    def _finish_revision(self) -> WikiRevision:
+        revision = self._revision
+        rev_id = str(revision.get("id") or "").strip()
+        return WikiRevision(
+            title=self._title(),
+            revision=int(rev_id) if rev_id.isdigit() else None,
+            timestamp=str(revision.get("timestamp") or "").strip() or None,
+            contributor=str(revision.get("contributor") or "").strip() or None,
+            comment=str(revision.get("comment") or ""),
+            text=str(revision.get("text") or ""),
+            too_large=bool(revision.get("too_large") or self._page.get("too_large")),
+        )
 
     def _finish_page(self) -> WikiPage | SkippedPage:
         page = self._page
@@ -254,7 +273,16 @@ class ExportReader:
         return self._siteinfo
 
     def __iter__(self) -> Iterator[WikiPage]:
-        return self._read(head_only=False)
+        for item in self._read(head_only=False):
+            assert isinstance(item, WikiPage)
+            yield item
+
+    def revisions(self) -> Iterator[WikiRevision]:
+        """Every revision of every page, in the dump's order (oldest first within a page),
+        one at a time: memory holds one revision, however long the history."""
+        for item in self._read(head_only=False, revisions=True):
+            if isinstance(item, WikiRevision):
+                yield item
 
     def _open(self) -> io.BufferedIOBase:
         name = self.path.name.lower()
@@ -267,10 +295,11 @@ class ExportReader:
         except OSError as exc:
             raise SourceError(f"{self.path}: cannot read: {exc.strerror or exc}") from exc
 
-    def _read(self, head_only: bool) -> Iterator[WikiPage]:
+    def _read(self, head_only: bool,
+              revisions: bool = False) -> Iterator[WikiPage | WikiRevision]:
         limits = self.session.limits
         target = _ExportTarget(self.path, limits.max_page_size,
-                               lambda: parser.parser.CurrentLineNumber)
+                               lambda: parser.parser.CurrentLineNumber, revisions)
         parser = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True,
                                   target=target)
         with self._open() as stream:
@@ -308,7 +337,7 @@ class ExportReader:
         if self._siteinfo is None:
             self._siteinfo = target.siteinfo or SiteInfo(None, None, None, {})
 
-    def _take(self, target: _ExportTarget) -> Iterator[WikiPage]:
+    def _take(self, target: _ExportTarget) -> Iterator[WikiPage | WikiRevision]:
         """The pages the last chunk finished; skipped ones go to the session."""
         if self._siteinfo is None and target.siteinfo is not None:
             self._siteinfo = target.siteinfo

@@ -13,14 +13,14 @@ the command line's business.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from .. import rst
 from ..core.center import Center
 from ..core.provenance import split_stub
 from ..core.services import SLUG
@@ -29,15 +29,19 @@ from ..errors import UsageError
 from ..glossary_merge import glossary_spellings
 from .convert import ConvertOptions, convert_page
 from .decision import WRITES, Decision, decide, file_digest, read_current
+from .file_import import PlacedFiles, file_sources, place_files
+from .history_replay import HistoryJob
 from .install import InstallOptions, install_import, is_forced, refuse_dirty
 from .install import page_result as _page_result
 from .manifest import Manifest, load_manifest
 from .merge import BaseStore
+from .options import LocalFile
 from .planning import PlannedPage, Planner, plan_import, recorded_pages
 from .pool import TimedOut, run_bounded
 from .report import PageResult, Report
 from .source_pages import SourcePages, source_session
 from .source_types import WikiPage
+from .stub_body import prefix_endpoints, timed_out_body
 from .stub_check import foreign_markup
 from .stubs import Provenance, render_stub
 from .transaction import Transaction
@@ -68,6 +72,7 @@ class _Task:
     path: Path  # where the stub goes in the center
     staged: Path | None  # where to stage it (None: dry run)
     force: bool
+    files: dict[str, LocalFile]  # the wiki files it may refer to, placed by the import
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def _convert(shared: _Shared, task: _Task) -> _Done:
     The stub is parsed before anything is staged: one holding markup the converter never
     writes is refused (see :mod:`.stub_check`)."""
     provenance = task.provenance
-    options = replace(shared.options, label=task.label, heading=task.heading,
+    options = replace(shared.options, label=task.label, heading=task.heading, files=task.files,
                       wiki_url=provenance.wiki_url or shared.options.wiki_url,
                       glossary_terms=shared.options.glossary_terms if provenance.glossary
                       else None)
@@ -149,26 +154,6 @@ def largest_first(tasks: Iterable[T], size: Callable[[T], int],
     yield from sorted(window, key=size, reverse=True)
 
 
-_ENDPOINT = re.compile(r"^(\s*\.\. http:(?:get|put|post|delete|patch|head|options)::\s+)/",
-                       re.M)
-
-
-def prefix_endpoints(text: str, service: str) -> str:
-    """Endpoint paths in a center start with the service's name, so the routing table groups
-    them per service and API version."""
-    return _ENDPOINT.sub(lambda m: f"{m[1]}/{service}/", text)
-
-
-def timed_out_body(page: PlannedPage, text: str, seconds: float) -> str:
-    """A stub for a page the converter gave up on: its wikitext, kept verbatim."""
-    heading = page.heading or page.title
-    lines = [f".. _{page.label}:", "", *rst.heading(rst.escape_line(heading), "="), "",
-             f".. note:: This page took longer than {seconds:g} seconds to convert; its wiki "
-             "text is kept below as it was.", "", "::", ""]
-    lines += [("   " + line) if line.strip() else "" for line in text.splitlines()]
-    return "\n".join(lines) + "\n"
-
-
 # -- orchestration -------------------------------------------------------------------------
 
 def _sources(center: Center, manifest: Manifest, given: tuple[str, ...]) -> list[str]:
@@ -203,6 +188,8 @@ class ImportRequest:
     dry_run: bool = False
     force: tuple[str, ...] = ()  # titles or globs of pages to overwrite; "*" for every page
     redirect_hosts: tuple[str, ...] = ()  # hosts besides the API's own it may redirect to
+    files: Path | None = None  # the folder of wiki files beside a dump
+    history: bool = False  # replay the wiki's revisions of new pages as commits
 
 
 def _load_manifest(center: Center, request: ImportRequest) -> Manifest:
@@ -235,9 +222,12 @@ def import_wiki(center: Center, request: ImportRequest, progress: Progress = _qu
 def _run(center: Center, request: ImportRequest, txn: Transaction | None,
          progress: Progress) -> Report:
     manifest = _load_manifest(center, request)
+    if request.history and not request.commit:
+        raise UsageError("import-wiki --history needs --commit: the wiki's edits become "
+                         "commits, then the import's own commit follows them")
     session = source_session(manifest, request.wiki_url, request.redirect_hosts)
-    source_pages = SourcePages(_sources(center, manifest, request.sources), manifest,
-                               request.pages, request.prefix, session)
+    specs = _sources(center, manifest, request.sources)
+    source_pages = SourcePages(specs, manifest, request.pages, request.prefix, session)
     scan = TransclusionScan()
     plan = plan_import(scan.watch(source_pages), Planner(center, manifest, request.service),
                        lambda: request.wiki_url or manifest.wiki_url or source_pages.article_path)
@@ -249,17 +239,35 @@ def _run(center: Center, request: ImportRequest, txn: Transaction | None,
                             templates=dict(manifest.templates), glossary_terms=spellings,
                             transclusions=transcluded_texts(source_pages, scan, plan.redirects),
                             link_schemes=center.config.allowed_uri_schemes)
-    staged = _convert_all(source_pages, report, txn, request, _Shared(shared, center.root),
-                          page_timeout(), progress)
+    with _files_staging(center, txn) as staging:
+        placed = place_files(center, plan, file_sources(center, manifest.files, request.files,
+                                                        specs, session), staging,
+                             request.dry_run)
+        report.files = placed.results
+        staged = _convert_all(source_pages, report, txn, request,
+                              _Shared(shared, center.root), page_timeout(), progress, placed)
     merged = {term.lower() for term, _ in report.glossary_merge_terms}
     report.glossary_new_terms = len({term.lower() for term, _ in report.glossary_terms
                                      if term.lower() not in spellings
                                      and term.lower() not in merged})
     if txn is not None:
+        history = HistoryJob(shared, placed.for_page, session, page_timeout()) \
+            if request.history else None
         install_import(center, report, staged, txn, InstallOptions(
             glossary=bool(report.glossary_merge_terms), commit=request.commit,
-            force=request.force))
+            force=request.force, files=placed.install, history=history))
     return report
+
+
+@contextlib.contextmanager
+def _files_staging(center: Center, txn: Transaction | None) -> Iterator[Path]:
+    """Where the wiki's files are staged: the transaction's staging folder, or a folder
+    removed afterwards for a dry run (which reads and checks them, and writes nothing)."""
+    if txn is not None:
+        yield txn.staging
+        return
+    with tempfile.TemporaryDirectory(prefix=".docscenter-files-", dir=center.root) as folder:
+        yield Path(folder)
 
 
 def _glossary_of(request: ImportRequest, page: PlannedPage) -> bool:
@@ -278,7 +286,7 @@ def _provenance(request: ImportRequest, page: PlannedPage) -> Provenance:
 
 def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | None,
                  request: ImportRequest, shared: _Shared, timeout: float,
-                 progress: Progress) -> dict[Path, Path]:
+                 progress: Progress, placed: PlacedFiles) -> dict[Path, Path]:
     """Convert every planned page on every core; the stubs to write are staged (memory stays
     flat however large the dump). Returns stub path -> staged file."""
     plan = report.plan
@@ -296,7 +304,8 @@ def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | N
         return _Task(page.title, page.text, planned.label, planned.heading or planned.title,
                      planned.service,
                      _provenance(request, planned), planned.path, target,
-                     is_forced(request.force, planned.title, planned.path))
+                     is_forced(request.force, planned.title, planned.path),
+                     placed.for_page(planned))
 
     def wanted(page: WikiPage) -> bool:
         # A page a source gives twice is converted once: as the plan has it (the last one).

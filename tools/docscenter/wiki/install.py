@@ -9,7 +9,8 @@ closed. ``--commit`` commits them, still under the center's lock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..glossary_merge import plan_merge
 from ..state import backups_dir
 from .center_files import service_files
 from .decision import WRITES, Decision, decide, file_digest, read_current
+from .history_replay import HistoryJob, replay_history
 from .merge import BaseStore
 from .planning import read_provenance
 from .report import PageResult, Report, commit_message
@@ -34,6 +36,9 @@ class InstallOptions:
     glossary: bool  # merge the glossary terms of the pages converted with it
     commit: bool
     force: tuple[str, ...]
+    # The wiki's files the pages use and their records (path -> staged file or text).
+    files: Mapping[Path, Path | str] = field(default_factory=dict)
+    history: HistoryJob | None = None  # replay the history of new pages before committing
 
 
 def is_forced(patterns: tuple[str, ...], title: str, path: Path) -> bool:
@@ -76,6 +81,8 @@ def install_import(center: Center, report: Report, staged: dict[Path, Path],
         # uncommitted edit there must not slip into the import's changeset.
         refuse_dirty(center, [*extra, *merged])
     try:
+        for path, content in options.files.items():
+            txn.install(path, content)
         for path, text in extra.items():
             txn.install(path, text)
         if glossary_text is not None:
@@ -88,8 +95,11 @@ def install_import(center: Center, report: Report, staged: dict[Path, Path],
                                   center.services_dir.rglob("*.rst")
                                   if "sha256" in (fields := read_provenance(path))})
     report.other_files = [str(p.relative_to(center.root)) for p in extra]
+    if options.history is not None:
+        report.history = replay_history(center, options.history, [
+            page for page in report.pages if report.action(page) == "new"])
     if options.commit:
-        report.committed = _commit(center, report, [*written, *extra, *merged])
+        report.committed = _commit(center, report, [*written, *options.files, *extra, *merged])
 
 
 def _install_stubs(center: Center, report: Report, staged: dict[Path, Path],

@@ -8,6 +8,7 @@ page, and how templates map to reST.
    sources = ["tools/wiki/services-export.xml"] # what `make import` reads (or an api.php URL)
    prefix = ""                                 # title prefix for .wiki files
    redirect_hosts = ["login.example.org"]      # other hosts api.php may redirect to
+   files = "tools/wiki/files"                  # the wiki's files beside a dump (--files)
 
    [wiki.limits]                               # bounds on the sources (source_limits.py)
    max_page_size = "16M"
@@ -68,6 +69,7 @@ class Manifest:
     sources: list[str] = field(default_factory=list)
     title_prefix: str = ""
     redirect_hosts: list[str] = field(default_factory=list)
+    files: str | None = None  # the folder of wiki files beside a dump (relative to the center)
     limits: SourceLimits = field(default_factory=SourceLimits)
     rules: list[Rule] = field(default_factory=list)
     templates: dict[str, TemplateRule] = field(default_factory=lambda: dict(DEFAULT_TEMPLATES))
@@ -136,6 +138,10 @@ def load_manifest(path: Path) -> Manifest:
         sources = [sources]
     manifest.sources = [str(s) for s in sources]
     manifest.title_prefix = str(wiki.get("prefix", ""))
+    files = wiki.get("files")
+    if files is not None and (not isinstance(files, str) or not files.strip()):
+        raise _fail(path, "wiki.files must name a folder (of the wiki's files)")
+    manifest.files = files
     pages_taken: dict[tuple[str, str], int] = {}
     for index, raw in enumerate(data.get("pages", []), start=1):
         if not isinstance(raw, dict):

@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
-from typing import Any
+from typing import Any, TypeVar
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urljoin, urlsplit
 from urllib.request import Request
@@ -32,6 +32,8 @@ from .bounded_http import BoundedFetcher, FetchError, RedirectPolicy, TooSlow
 from .source_limits import SourceSession, utf8_size
 from .source_types import SiteInfo, SourceError, WikiPage, checked_site_url, redirect_target
 from .titles import normalise_title
+
+T = TypeVar("T")
 
 
 def _version() -> str:
@@ -87,8 +89,8 @@ class ApiClient:
         self.maxlag = maxlag
         self.backoff = backoff
         self._sleep = sleep
-        policy = RedirectPolicy(api_url, self.session.redirect_hosts)
-        self._http = BoundedFetcher(policy, self.timeout)
+        self.policy = RedirectPolicy(api_url, self.session.redirect_hosts)
+        self._http = BoundedFetcher(self.policy, self.timeout)
         self._siteinfo: SiteInfo | None = None
         self._namespace_ids: dict[str, int] = {}
 
@@ -162,6 +164,12 @@ class ApiClient:
         seen: set[str] = set()
         for query in self._query(params, seen):
             yield from self._new_pages(query, seen)
+
+    def call(self, params: dict[str, str], reader: Callable[[Any], T]) -> T:
+        """One API call within the session's bounds (retried while the server is busy), its
+        answer read by ``reader`` (a MalformedAnswer becomes a SourceError naming the API)."""
+        result: T = self._read(reader, self._get(params))
+        return result
 
     # -- answers -> pages --------------------------------------------------------------------
 

@@ -22,6 +22,16 @@ class PageRef:
 
 
 @dataclass(frozen=True)
+class LocalFile:
+    """A wiki file the importer placed in the center, as a page refers to it."""
+
+    # POSIX path from the page's folder to the file, always ".../_files/<name>" with a name
+    # of lower-case letters, digits, "-" and "." (see wiki.file_names).
+    path: str
+    inline: bool  # an image shown in the page (png, jpeg, gif, webp); else a download link
+
+
+@dataclass(frozen=True)
 class TemplateRule:
     """What to do with one wiki template."""
 
@@ -94,6 +104,10 @@ class ConvertOptions:
     # The title readers see (for an imported page, the end of its wiki title: see
     # wiki.page_titles); None: the wiki title.
     heading: str | None = None
+    # The wiki files this page may show or link to, by file name as normalised titles have it
+    # ("Architecture diagram.png"); a file not in it is a visible placeholder, never a link
+    # to the wiki.
+    files: Mapping[str, LocalFile] = field(default_factory=dict)
 
 
 @dataclass
@@ -106,7 +120,7 @@ class ConvertedPage:
     categories: list[str] = field(default_factory=list)
     unknown_templates: Counter[str] = field(default_factory=Counter)
     glossary: list[tuple[str, str]] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)  # files it shows or links to (File:, Media:)
     warnings: list[str] = field(default_factory=list)
     # The share of the words of the wikitext's visible text the reST kept (an estimate, see
     # convert.coverage): below LOSSY the import reports the page.

@@ -16,6 +16,7 @@ from ..core.provenance import split_stub
 from ..core.rules.wiki_title import title_key
 from ..errors import UsageError
 from .convert import LITERAL_SPANS, MAX_HEADINGS, PageRef, next_anchor, normalise_title
+from .file_names import file_references
 from .manifest import Assignment, Manifest
 from .naming import page_name
 from .page_titles import page_titles, short_titles
@@ -43,6 +44,8 @@ class PlannedPage:
     # imported with last time (see :mod:`.recorded`).
     recorded: Mapping[str, str] = field(default_factory=dict)
     case_sensitive: bool = False  # the wiki keeps the case of the title's first letter
+    files: tuple[str, ...] = ()  # the wiki files it shows or links to (file_names.file_key)
+    source: str = ""  # the source it was read from (a dump, an api.php URL, a file)
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,8 @@ class Planner:
             revision=page.revision, timestamp=page.timestamp, url=page.url,
             anchors=quick_anchors(page.text), recorded=read_provenance(path),
             case_sensitive=page.case_sensitive,
+            files=tuple(file_references(page.text)),
+            source=page.source,
         )
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from ..core.text import printable
 from .decision import WRITES
+from .file_import import FILE_ACTIONS, FileResult
+from .history_replay import HistoryResult
 from .options import LOSSY
 from .planning import Plan, PlannedPage
 from .source_limits import SkippedPage
@@ -57,6 +59,8 @@ class Report:
     glossary_merge_terms: list[tuple[str, str]] = field(default_factory=list)
     glossary: dict[str, list[Any]] = field(default_factory=dict)
     other_files: list[str] = field(default_factory=list)
+    files: list[FileResult] = field(default_factory=list)  # the wiki files pages use
+    history: list[HistoryResult] = field(default_factory=list)  # --history, per new page
     committed: str | None = None
     dry_run: bool = False
     recovered: str | None = None  # what was done about an earlier, interrupted import
@@ -82,9 +86,15 @@ class Report:
 
     @property
     def incomplete(self) -> bool:
-        """True when a page was not imported as converted: skipped by a source, refused,
-        kept as wiki text or over the time bound (the command exits with status 1)."""
-        return bool(self.skipped or self.refused or self.wikitext or self.timed_out)
+        """True when a page was not imported as converted (skipped by a source, refused, kept
+        as wiki text or over the time bound) or a file a source has was refused: the command
+        exits with status 1."""
+        return bool(self.skipped or self.refused or self.wikitext or self.timed_out
+                    or self.refused_files)
+    @property
+    def refused_files(self) -> list[FileResult]:
+        """Files a source has but that were not placed (too large, a wrong hash...)."""
+        return [result for result in self.files if result.action == "refused"]
 
 
 def _page_json(report: Report, plan: PlannedPage) -> dict[str, Any]:
@@ -118,6 +128,10 @@ def report_json(report: Report) -> dict[str, Any]:
         "glossary": report.glossary,
         "glossary_terms_found": sorted({term for term, _ in report.glossary_terms}, key=str.lower),
         "other_files": report.other_files,
+        "file_counts": {action: n for action in FILE_ACTIONS
+                        if (n := sum(1 for f in report.files if f.action == action))},
+        "files": [asdict(result) for result in report.files],
+        "history": [asdict(result) for result in report.history],
         "committed": report.committed,
         "recovered": report.recovered,
         "lock_taken_over": report.lock_taken_over,
@@ -154,6 +168,7 @@ def report_text(report: Report) -> str:
     if report.lock_taken_over:
         lines.insert(0, f"took over the lock of {report.lock_taken_over}, no longer running")
     lines += _page_lines(report)
+    lines += _file_lines(report.files) + _history_lines(report.history)
     if report.glossary:
         lines.append(f"glossary: {len(report.glossary.get('added', []))} terms added")
         for item in report.glossary.get("differing", []):
@@ -188,6 +203,34 @@ def _page_lines(report: Report) -> list[str]:
             lines.append(f"kept (edited since import, nothing new from the wiki): {plan.path}")
         elif result.backup:
             lines.append(f"overwrote your edit, kept in {result.backup}: {plan.path}")
+    return lines
+
+
+def _file_lines(files: list[FileResult]) -> list[str]:
+    """The files in the text report: the counts, then each file not placed and why."""
+    if not files:
+        return []
+    counts = ", ".join(f"{n} {action}" for action in FILE_ACTIONS
+                       if (n := sum(1 for f in files if f.action == action)))
+    lines = [f"files: {counts}"]
+    for result in files:
+        if result.action in ("missing", "unsupported", "refused", "kept"):
+            shown = "kept the copy in the center" if result.action == "kept" else \
+                f"{result.action}, shown as a box"
+            used = ", ".join(result.pages[:3]) + (" ..." if len(result.pages) > 3 else "")
+            lines.append(f"file {shown}: {result.title} ({result.service}; {result.reason}; "
+                         f"used by {used})")
+    return lines
+
+
+def _history_lines(history: list[HistoryResult]) -> list[str]:
+    """``--history``: the commits made, then each page whose history is cut or missing."""
+    if not history:
+        return []
+    commits = sum(result.commits for result in history)
+    lines = [f"history: {commits} wiki edit{'s' if commits != 1 else ''} of {len(history)} "
+             f"new page{'s' if len(history) != 1 else ''} committed"]
+    lines += [f"history of {result.title}: {result.note}" for result in history if result.note]
     return lines
 
 

@@ -36,10 +36,13 @@ class SourceLimits:
     api_retries: int = 5  # attempts after the first when the server is busy or silent
     api_max_wait: float = 120.0  # the longest Retry-After honoured; a longer one is an error
     api_max_pages: int = 20_000  # pages one import reads from api.php sources
+    max_file_size: int = 64 * MiB  # bytes of one wiki file (image, attachment) placed
+    max_files_total: int = 4 * GiB  # bytes of all the files one import places
+    max_revisions: int = 10_000  # revisions of one page replayed as commits (--history)
 
 
 LIMIT_NAMES = tuple(f.name for f in dataclasses.fields(SourceLimits))
-SIZES = ("max_page_size", "max_dump_size", "api_max_answer")
+SIZES = ("max_page_size", "max_dump_size", "api_max_answer", "max_file_size", "max_files_total")
 SECONDS = ("api_timeout", "api_request_deadline", "api_total_deadline", "api_max_wait")
 ENV_PREFIX = "DOCSCENTER_"
 _NUMBER = re.compile(r"\A\s*(\d+(?:\.\d+)?)\s*\Z")

@@ -33,6 +33,19 @@ class WikiPage:
 
 
 @dataclass(frozen=True)
+class WikiRevision:
+    """One revision of a page's history, as the source gave it (``--history``)."""
+
+    title: str
+    revision: int | None
+    timestamp: str | None  # ISO 8601 as given by the wiki
+    contributor: str | None  # a user name or an IP address; None when hidden
+    comment: str  # the edit summary ("" when there is none or it is hidden)
+    text: str
+    too_large: bool = False  # larger than max_page_size: its text is not kept
+
+
+@dataclass(frozen=True)
 class SiteInfo:
     """What a wiki says about itself: name, main page URL and namespace names."""
 

@@ -1,5 +1,7 @@
-"""Images: ``[[File:x.png|thumb|Caption]]`` and ``<gallery>`` become figures pointing at the
-wiki's file (or a visible "[Image: x.png]" without a wiki URL)."""
+"""Images: ``[[File:x.png|thumb|Caption]]`` and ``<gallery>`` become figures of the files the
+importer placed in the service (``ConvertOptions.files``): an image its own ``figure``, any
+other file a ``:download:`` link. A file the importer did not place is a visible "File not
+imported" box holding the caption: never a link to the old wiki."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from mwparserfromhell.wikicode import Wikicode
 
 from ... import rst
 from ...rst import Block, join_blocks
-from ..titles import normalise_title, wiki_url
+from ..options import LocalFile
+from ..titles import normalise_title
 from .context import Context
-from .inline import NO_STYLE, Token, inline_rst
+from .inline import NO_STYLE, Styles, Token, paragraph
 from .parsing import parse
 from .wikinodes import is_file, plain_text, raw_contents, split_nodes, tag_name
 
+NOT_IMPORTED = "File not imported: "  # the title of the box standing for a file not placed
 _IMAGE_OPTION = re.compile(
     r"^(thumb|thumbnail|frame|framed|frameless|border|left|right|center|centre|none|baseline|"
     r"sub|super|top|text-top|middle|bottom|text-bottom|upright(=.*)?|\d*(x\d+)?px|"
@@ -77,19 +81,47 @@ def _figure(node: Wikilink, ctx: Context, caption_nodes: list[Node] | None) -> l
     caption = [Text(" ") if isinstance(n, Tag) and tag_name(n) == "br" else n for n in caption]
     caption_lines = ctx.paragraph([caption]) if caption else []
     caption_text = " ".join(plain_text(caption).split())
-    url = wiki_url(ctx.options.wiki_url, "Special:FilePath/" + name, "")
-    if not url:
-        words: list[Token] = [("t", f"[Image: {name}]", NO_STYLE)]
-        if caption:
-            words += [("t", " ", NO_STYLE)] + ctx.tokens(caption)
-        return [("para", [rst.escape_line_start(inline_rst(words))])]
+    local = ctx.options.files.get(name)
+    if local is None:
+        body = join_blocks(caption_lines, False) if caption_lines else []
+        return not_imported(name, body or [rst.escape_line(alt or name)])
+    if not local.inline:
+        return download_paragraph(name, local, caption, ctx)
     # Option values are not inline markup, but a backslash still escapes the line's end.
     alt = " ".join((alt or caption_text or name).replace("\\", "").split()) or name
-    lines = [f".. figure:: {rst.escape_url(url)}", f"   :alt: {alt}"]
+    lines = [f".. figure:: {rst.escape_url(local.path)}", f"   :alt: {alt}"]
     if caption_lines:
         body = join_blocks(caption_lines, False)
         lines += [""] + rst.indent(body, 3)
     return [("directive", lines)]
+
+
+def not_imported(name: str, body: list[str]) -> list[Block]:
+    """The box standing for a file the importer did not place: titled with its name, holding
+    ``body`` (reST lines: the caption, else the alt text or the name)."""
+    title = rst.escape_inline(NOT_IMPORTED + " ".join(name.split()))
+    return [("directive", [f".. admonition:: {title}", ""] + rst.indent(body, 3))]
+
+
+def download_paragraph(name: str, local: LocalFile, caption: list[Node],
+                       ctx: Context) -> list[Block]:
+    """A file that is not shown inline (SVG, PDF, archives...): a link to download it,
+    then its caption."""
+    words: list[Token] = [("a", rst.role("download", name, rst.escape_url(local.path)),
+                           NO_STYLE)]
+    if caption:
+        words += [("t", " — ", NO_STYLE)] + ctx.tokens(caption)
+    return paragraph(words)
+
+
+def media_link(name: str, text: str, ctx: Context, styles: Styles) -> list[Token]:
+    """``[[Media:x.pdf|text]]``: a link to download the file the importer placed, else the
+    text marked "[file not imported]"."""
+    ctx.images.append(name)
+    local = ctx.options.files.get(name)
+    if local is None:
+        return [("t", f"{text} [file not imported]", styles)]
+    return [("a", rst.role("download", text, rst.escape_url(local.path)), styles)]
 
 
 def _split_params(code: Wikicode | None) -> list[list[Node]]:

@@ -14,6 +14,7 @@ from mwparserfromhell.nodes import ExternalLink, Node, Text, Wikilink
 from ... import rst
 from ..titles import anchor_of, normalise_title, section_label, wiki_url
 from .context import Context
+from .images import media_link
 from .inline import Styles, Token
 from .wikinodes import is_category, plain_text
 
@@ -84,9 +85,7 @@ def _link(page: str, title: str, anchor: str, text: str, ctx: Context,
         other_wiki = interwiki.replace("$1", quote(name, safe="/:()!,;*@$'#."))
         return [("a", rst.anonymous_link(text, other_wiki), styles)]
     if title.partition(":")[0] == "Media":
-        file_path = "Special:FilePath/" + title.partition(":")[2]
-        media = wiki_url(ctx.options.wiki_url, file_path, "")
-        return [("a", rst.anonymous_link(text, media), styles)] if media else [("t", text, styles)]
+        return media_link(title.partition(":")[2], text, ctx, styles)
     key = anchor_of(anchor)
     if not title:
         if key in ctx.anchors:
