@@ -28,7 +28,8 @@ _CELL_DIRECTIVE = re.compile(rf"\|\s*\.\.\s+(?P<name>{_NAME})\s?::(?P<arg>\s.*?|
 _OPTION = re.compile(r"^\s+:(?P<name>[^:\s][^:\n]*?):(?:\s|$)")
 # A comment: ".." not followed by a target, a footnote or citation label, a substitution.
 _COMMENT = re.compile(r"^(\s*)\.\.(?:\s++(?![_\[|])|$)")
-_ROLE = re.compile(rf"(?<![\\\w]):(?P<name>{_NAME}):`|(?<!\\)`:(?P<suffix>{_NAME}):(?![\w`])")
+_ROLE = re.compile(rf"(?<![\\\w]):(?P<name>{_NAME}):`(?P<text>[^`]*)`?"
+                   rf"|(?<!\\)`(?P<before>[^`]*)`:(?P<suffix>{_NAME}):(?![\w`])")
 _INLINE_LITERAL = re.compile(r"``.+?``", re.DOTALL)
 # Directives whose content is not reST.
 _LITERAL = LITERAL_DIRECTIVES | {"code", "sourcecode", "raw", "math", "literalinclude"}
@@ -110,7 +111,8 @@ class _Scan:
         body = _INLINE_LITERAL.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), body)
         for match in _ROLE.finditer(body):
             line = body.count("\n", 0, match.start()) + 1
-            self.found += role_markup(match["name"] or match["suffix"], line)
+            self.found += role_markup(match["name"] or match["suffix"], line,
+                                      match["text"] if match["name"] else match["before"])
             if len(self.found) >= LIMIT:
                 return
 

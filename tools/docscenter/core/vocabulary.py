@@ -13,6 +13,7 @@ are kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -24,7 +25,8 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head")
 #: Directive -> the options the converter writes with it.
 DIRECTIVES: Mapping[str, frozenset[str]] = MappingProxyType({
     "code-block": frozenset(),  # <pre>, <source>, leading-space lines
-    "figure": frozenset({"alt"}),  # [[File:...]], <gallery>; the image is an http(s) URL
+    # [[File:...]], <gallery>: the image is an http(s) URL or a file the import placed
+    "figure": frozenset({"alt"}),
     "table": frozenset(),  # a grid table with a caption
     "list-table": frozenset({"header-rows"}),
     "rubric": frozenset(),  # a heading where no section may open
@@ -38,8 +40,17 @@ DIRECTIVES: Mapping[str, frozenset[str]] = MappingProxyType({
 ROLES: frozenset[str] = frozenset({"doc", "ref", "term", "sub", "sup", "literal"})
 
 #: Directives whose argument names an image: the converter writes only the wiki's http(s)
-#: address there, never a file of the machine that builds.
+#: address there, or a file the import placed in the service's ``_files`` folder, never any
+#: other file of the machine that builds.
 IMAGE_DIRECTIVES: frozenset[str] = frozenset({"figure"})
+
+#: The role that links a file: written only for a file the import placed.
+DOWNLOAD_ROLE = "download"
+
+# A file the import placed, as a page of the service refers to it: ``_files/<safe name>``
+# from the service's folder, ``../_files/<safe name>`` from its wiki/ folder (the safe names
+# of docscenter.wiki.file_names: lower-case slug, one extension, never hidden, never a path).
+_IMPORTED_FILE = re.compile(r"\A(?:\.\./){0,2}_files/[a-z0-9][a-z0-9-]*\.[a-z0-9]+\Z")
 
 #: Directives whose content is literal text, never reST.
 LITERAL_DIRECTIVES: frozenset[str] = frozenset({"code-block"})
@@ -64,14 +75,33 @@ def directive_markup(name: str, options: list[str], argument: str,
         return [Markup("directive", name, line)]
     found = [Markup("option", f"{name}:{option.lower()}", line) for option in options
              if option.lower() not in DIRECTIVES[name]]
-    if name in IMAGE_DIRECTIVES and not is_web_address(argument):
+    if name in IMAGE_DIRECTIVES and not is_web_address(argument) \
+            and not is_imported_file(argument):
         found.append(Markup("image", name, line))
     return found
 
 
-def role_markup(name: str, line: int | None) -> list[Markup]:
-    """The role ``name`` when the converter never writes it."""
-    return [] if name.lower() in ROLES else [Markup("role", name.lower(), line)]
+def role_markup(name: str, line: int | None, text: str | None = None) -> list[Markup]:
+    """The role ``name`` (holding ``text``, when known) when the converter never writes it:
+    ``:download:`` only of a file the import placed."""
+    name = name.lower()
+    if name in ROLES or (name == DOWNLOAD_ROLE and text is not None
+                         and is_imported_file(role_target(text))):
+        return []
+    return [Markup("role", name, line)]
+
+
+def role_target(text: str) -> str:
+    """The target of a role's text: ``title <target>`` or ``target``."""
+    text = text.strip()
+    if text.endswith(">") and "<" in text:
+        return text[text.rindex("<") + 1:-1]
+    return text
+
+
+def is_imported_file(target: str) -> bool:
+    """True for a file the import placed in the service's ``_files`` folder."""
+    return bool(_IMPORTED_FILE.match("".join(target.split())))
 
 
 def is_web_address(argument: str) -> bool:

@@ -60,7 +60,13 @@ class _Watch:
         def refused(role: str, rawtext: str, text: str, line: int, inliner: Any,
                     options: Any = None, content: Any = None) -> tuple[list[nodes.Node],
                                                                        list[Any]]:
-            self.note(role_markup(role, role_line(self.lines, line, role)))
+            found = role_markup(role, role_line(self.lines, line, role), text)
+            if not found:  # a download of a file the import placed
+                real, _ = self.role_lookup(name, language, lineno, reporter)
+                if real is not None:
+                    return real(role, rawtext, text, line, inliner, options or {},
+                                content or [])
+            self.note(found)
             return [nodes.literal(rawtext, rawtext)], []
 
         return refused, []

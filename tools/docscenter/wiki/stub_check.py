@@ -87,7 +87,7 @@ class _Recorder:
 
         def probe(role: str, rawtext: str, text: str, line: int, inliner: Any,
                   options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[Any]]:
-            self.note(role_markup(role, role_line(self.lines, line, role)))
+            self.note(role_markup(role, role_line(self.lines, line, role), text))
             return [nodes.Text(text)], []
 
         return probe, []
