@@ -49,7 +49,8 @@ def test_the_vocabulary_is_what_the_converter_writes() -> None:
     assert {o for _d, o in allowed} == {"alt", "header-rows", "noindex"}
     # Roles: rst.role("name", ...), <sub>/<sup> by tag name, rst.literal's :literal:.
     roles = set(re.findall(r'rst\.role\("([a-z]+)"', source)) | {"sub", "sup", "literal"}
-    assert roles == vocabulary.ROLES
+    # :download: is written only of a file the import placed (see the next test).
+    assert roles == vocabulary.ROLES | {vocabulary.DOWNLOAD_ROLE}
 
 
 def _converted(case: Case) -> str:
@@ -95,6 +96,33 @@ A `link <javascript:alert(3)>`__.
 """
 
 
+PLACED = """\
+.. figure:: _files/status-dashboard.png
+   :alt: The dashboard
+
+A :download:`runbook <../_files/runbook-2.pdf>` and :download:`../_files/notes.txt`.
+"""
+
+NOT_PLACED = [
+    ".. figure:: _files/../../../conf.py\n",
+    ".. figure:: ../../../_files/x.png\n",
+    ".. figure:: _files/.hidden.png\n",
+    ".. figure:: /_files/x.png\n",
+    "A :download:`x <_files/../conf.py>`.\n",
+    "A :download:`x <../../../../etc/_files/x.png>`.\n",
+    "A :download:`_files/sub/x.png`.\n",
+    "A :download:`x <_files/X.PNG>`.\n",
+]
+
+
+def test_files_the_import_placed_are_the_only_files_a_stub_shows() -> None:
+    assert stub_check.foreign_markup(PLACED, LINK_SCHEMES) == []
+    assert markup_scan.foreign_markup(PLACED) == []
+    for text in NOT_PLACED:
+        assert stub_check.foreign_markup(text, LINK_SCHEMES), text
+        assert markup_scan.foreign_markup(text), text
+
+
 def test_both_readers_find_what_the_converter_never_writes() -> None:
     parsed = stub_check.foreign_markup(HOSTILE, LINK_SCHEMES)
     assert {(m.kind, m.name) for m in parsed} == {
@@ -115,15 +143,15 @@ def test_the_importer_refuses_a_stub_outside_the_vocabulary(tmp_path: Path) -> N
     holding the link is refused, not written, and the reason is reported."""
     options = ConvertOptions(label="", interwiki={"evil": "javascript:alert('$1')"})
     path, staged = tmp_path / "page.rst", tmp_path / "staged.rst"
-    task = importer._Task("Page", "See [[evil:x]] and [[Other]].", "wiki-s-page", "s",
-                          Provenance("Page"), path, staged, force=False)
-    done = importer._convert(options, task)
+    task = importer._Task("Page", "See [[evil:x]] and [[Other]].", "wiki-s-page", "Page", "s",
+                          Provenance("Page"), path, staged, force=False, files={})
+    done = importer._convert(importer._Shared(options, tmp_path), task)
     # The stub's line 11: the paragraph under the provenance header and the title.
-    assert (done.action, done.reason) == ("refused", "a link to a javascript: address at "
-                                                     "line 11")
+    assert (done.decision.action, done.reason) == (
+        "refused", "a link to a javascript: address at line 11")
     assert not staged.exists()
-    fine = importer._convert(replace(options, interwiki={}), task)
-    assert fine.action == "new" and staged.exists()
+    fine = importer._convert(importer._Shared(replace(options, interwiki={}), tmp_path), task)
+    assert fine.decision.action == "new" and staged.exists()
 
 
 # -- the quick screen clears only what the full check would clear ---------------------------
