@@ -64,8 +64,9 @@ class _Watch:
             if not found:  # a download of a file the import placed
                 real, _ = self.role_lookup(name, language, lineno, reporter)
                 if real is not None:
-                    return real(role, rawtext, text, line, inliner, options or {},
-                                content or [])
+                    made: tuple[list[nodes.Node], list[Any]] = real(
+                        role, rawtext, text, line, inliner, options or {}, content or [])
+                    return made
             self.note(found)
             return [nodes.literal(rawtext, rawtext)], []
 
