@@ -4,6 +4,7 @@ cached facts aside; a corrupt, foreign or unwritable cache changes nothing but t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -221,14 +222,34 @@ def test_a_page_that_is_not_utf8_is_still_an_error(two_services: Path) -> None:
 
 def test_the_state_folder_stays_out_of_version_control(tmp_path: Path) -> None:
     root = tmp_path / "center"
-    run_cli("init", root, "--title", "Kept")  # with hg: its commit hook runs check
+    run_cli("init", root, "--title", "Kept")  # with hg and its commit hook
     add_service(root, "alpha")
+    run_cli("-C", root, "check")  # writes the cache (the hook checks a copy of the commit)
+    assert (root / CACHE).is_file()
     hg = [str(Path(sys.executable).with_name("hg")), "--cwd", str(root)]
     subprocess.run([*hg, "commit", "-A", "-m", "alpha"], check=True, capture_output=True)
-    assert (root / CACHE).is_file()
     assert subprocess.run([*hg, "status"], capture_output=True, text=True,
                           check=True).stdout == ""
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"],
                             capture_output=True, text=True, check=True).stdout
     assert status and ".docscenter" not in status
+
+
+def test_every_fact_of_a_page_survives_the_cache() -> None:
+    """The cache (and a shard's manifest, which stores facts the same way) keeps every field
+    of PageFacts: a field added later and forgotten here fails this test."""
+    from docscenter.core.vocabulary import Markup
+
+    facts = PageFacts(
+        "services/a/page.rst", sections=[("Title", 3)], toctree=[("other", 9)],
+        terms=[("Term", 12)], refs=[("Term", None)], placeholders=[4, 8], imported_stub=True,
+        foreign_markup=[Markup("directive", "include", 7)], wiki_title="Services/A",
+        wiki_title_exact=True, conflicts=[20], fingerprint="abc",
+        wiki_source="https://wiki.example.org/wiki/A", links=["https://example.org/"])
+    defaults = PageFacts("services/a/page.rst")
+    changed = {f.name for f in dataclasses.fields(PageFacts)
+               if getattr(facts, f.name) != getattr(defaults, f.name)}
+    assert changed == {f.name for f in dataclasses.fields(PageFacts)} - {"path"}
+    stored = json.loads(json.dumps(index_cache.facts_to_json(facts)))
+    assert index_cache.facts_from_json(facts.path, stored) == facts

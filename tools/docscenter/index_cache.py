@@ -115,23 +115,43 @@ def facts_to_json(facts: PageFacts) -> dict[str, Any]:
     return {"sections": facts.sections, "toctree": facts.toctree, "terms": facts.terms,
             "refs": facts.refs, "placeholders": facts.placeholders,
             "imported_stub": facts.imported_stub, "fingerprint": facts.fingerprint,
-            "foreign_markup": [list(markup) for markup in facts.foreign_markup]}
+            "foreign_markup": [list(markup) for markup in facts.foreign_markup],
+            "wiki_title": facts.wiki_title, "wiki_title_exact": facts.wiki_title_exact,
+            "conflicts": facts.conflicts, "wiki_source": facts.wiki_source,
+            "links": facts.links}
+
+
+def _typed(data: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind):
+        raise ValueError(key)
+    return value
+
+
+def _ints(data: dict[str, Any], key: str) -> list[int]:
+    value = _typed(data, key, list)
+    if not all(type(n) is int for n in value):
+        raise ValueError(key)
+    return list(value)
 
 
 def facts_from_json(path: str, data: object) -> PageFacts:
     """The facts of page ``path`` from the cache; ValueError when they are not well formed."""
     if not isinstance(data, dict):
         raise ValueError("facts")
-    placeholders = data.get("placeholders")
-    if not isinstance(placeholders, list) or not all(type(n) is int for n in placeholders):
-        raise ValueError("placeholders")
-    stub, fingerprint = data.get("imported_stub"), data.get("fingerprint")
-    if not isinstance(stub, bool) or not isinstance(fingerprint, str):
-        raise ValueError("stub")
-    return PageFacts(path, _pairs(data.get("sections"), _line),
-                     _pairs(data.get("toctree"), _int_line), _pairs(data.get("terms"), _line),
-                     _pairs(data.get("refs"), _line), list(placeholders), stub,
-                     _markups(data.get("foreign_markup")), fingerprint)
+    links = _typed(data, "links", list)
+    if not all(isinstance(link, str) for link in links):
+        raise ValueError("links")
+    return PageFacts(
+        path, sections=_pairs(data.get("sections"), _line),
+        toctree=_pairs(data.get("toctree"), _int_line), terms=_pairs(data.get("terms"), _line),
+        refs=_pairs(data.get("refs"), _line), placeholders=_ints(data, "placeholders"),
+        imported_stub=_typed(data, "imported_stub", bool),
+        foreign_markup=_markups(data.get("foreign_markup")),
+        wiki_title=_typed(data, "wiki_title", (str, type(None))),
+        wiki_title_exact=_typed(data, "wiki_title_exact", bool),
+        conflicts=_ints(data, "conflicts"), fingerprint=_typed(data, "fingerprint", str),
+        wiki_source=_typed(data, "wiki_source", str), links=list(links))
 
 
 def _markups(value: object) -> list[Markup]:

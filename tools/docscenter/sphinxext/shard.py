@@ -30,6 +30,7 @@ from .domain import get_domain
 from .partial import PartialBuild, partial_build
 from .registry import get_registry
 from .state import app_state
+from .uri_guard import SHARD_LINK
 
 #: The references a shard leaves pending: std roles naming a page or a section's label.
 PENDING_ROLES = frozenset({"doc", "ref"})
@@ -64,6 +65,7 @@ def leave_pending(app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xre
                           env.doc2path(refdoc, False).as_posix(), node.line)
     shard.references.append(reference)
     link = nodes.reference("", "", internal=False, refuri=PENDING + reference.id)
+    link[SHARD_LINK] = True  # the assembly's to resolve: not a page's address
     # The text is the target's title, which only the assembly knows: nothing meanwhile (the
     # search index would take the target's name for words of the page).
     link += contnode if reference.explicit else nodes.inline("", "")

@@ -49,8 +49,15 @@ def _addresses(node: nodes.Element) -> Iterable[tuple[str, str]]:
         yield kind, str(node["refuri"])
 
 
+#: Set on the links a shard makes for references the assembly resolves (see
+#: :mod:`.shard`): a node attribute no source text can set.
+SHARD_LINK = "docscenter_shard_link"
+
+
 def _unsafe(node: nodes.Element, allowed: frozenset[str]) -> tuple[str, str, str] | None:
     """(what, address, scheme) of the first address of ``node`` the center does not allow."""
+    if node.get(SHARD_LINK):
+        return None
     for kind, uri in _addresses(node):
         scheme = scheme_of(uri)
         if scheme is not None and scheme not in allowed:
