@@ -18,15 +18,18 @@ from docscenter.vcs import git_command, hg_command
 from helpers import add_service, run_cli
 from migration import HISTORY, write_migration_inputs
 
-HG_ENV = {**os.environ, "HGPLAIN": "1", "HGUSER": "Importer <imp@example.org>"}
+# Read when a command runs: the tests' PATH (with docscenter, for the hook) is set per test.
+HG_ENV = {"HGPLAIN": "1", "HGUSER": "Importer <imp@example.org>"}
 HG_LOG = "{author}\\x1f{date|hgdate}\\x1f{desc}\\x1e"
 
 
 def hg(center: Path, *args: str) -> str:
     hg_exe = hg_command()
     assert hg_exe is not None
-    return subprocess.run([hg_exe, *args], cwd=center, env=HG_ENV, check=True,
-                          capture_output=True, text=True).stdout
+    done = subprocess.run([hg_exe, *args], cwd=center, env={**os.environ, **HG_ENV}, check=False,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def git(center: Path, *args: str) -> str:

@@ -122,9 +122,14 @@ def test_real_corpus_yields_every_page_with_revision_and_timestamp() -> None:
     assert all(isinstance(p.revision, int) and p.revision > 0 for p in pages)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", p.timestamp or "") for p in pages)
     assert reader.siteinfo.article_path == "https://docs.webplatform.org/wiki/$1"
-    # the dump and the raw files of the corpus hold the same text
-    files = {p.title: p.text for p in read_wiki_files([corpus("wpd/pages")], prefix="WPD:")}
+    # The dump and the raw files of the corpus hold the same text. The dump's titles are as
+    # the wiki writes them (first letter after the namespace upper case: "WPD:discuss" is
+    # "WPD:Discuss"); the files are named as the pages were linked.
+    canonical = reader.siteinfo.canonical_title
+    files = {canonical(p.title, 3000): p.text
+             for p in read_wiki_files([corpus("wpd/pages")], prefix="WPD:")}
     assert files == {p.title: p.text for p in pages}
+    assert {"WPD:Discuss", "WPD:FontSizeProto"} <= files.keys()
 
 
 # -- hostile and broken XML --------------------------------------------------------------------

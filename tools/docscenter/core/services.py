@@ -20,7 +20,8 @@ REQUIRED_FIELDS = ("title", "summary", "lifecycle", "owners")
 #: problem (most often a typo: ``owner`` for ``owners``). A new field is added here too.
 KNOWN_KEYS = ("title", "summary", "lifecycle", "owners", "server_repo", "client_repo",
               "ci_url", "api_versions", "wiki_pages")
-TABLE_KEYS = {"owners": ("name", "email"), "wiki_pages": ("title", "url", "revision", "page")}
+TABLE_KEYS = {"owners": ("name", "email"),
+              "wiki_pages": ("title", "url", "revision", "wiki_revision", "page")}
 
 
 @dataclass(frozen=True)

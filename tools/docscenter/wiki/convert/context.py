@@ -118,9 +118,8 @@ class Context:
     # -- dispatch ---------------------------------------------------------------------------
 
     def blocks(self, nodes: Iterable[Node], nested: bool = True) -> list[Block]:
-        """Blocks of a node list; ``nested`` (a cell, an item, a box) opens no sections."""
-        if not nested:
-            return self.handlers.walk(nodes, self, nested)
+        """Blocks of a node list; ``nested`` (a cell, an item, a box) opens no sections. A
+        container on the page's own level (a ``<div>``) is a level deeper all the same."""
         with self.nesting():
             return self.handlers.walk(nodes, self, nested)
 
