@@ -138,6 +138,26 @@ def test_release_builds_refuse_placeholders_and_untouched_stubs(center: Path) ->
     assert {subtype for _, subtype in findings_of_build(built.stderr)} == {"placeholder"}
 
 
+def test_sharded_release_builds_refuse_what_a_whole_one_refuses(center: Path) -> None:
+    add_service(center, "alpha", "--api-version", "1.0")
+    add_service(center, "beta")
+    whole = findings_of_build(run_cli("-C", center, "build", "--release", check=1).stderr)
+    assert {where.split(":")[0] for where, _ in whole} >= {
+        "services/alpha/index.rst", "services/beta/index.rst"}
+    # Each shard reports the findings of its own services; together, the whole build's.
+    shards = set()
+    for name in ("alpha", "beta"):
+        done = run_cli("-C", center, "build", "--shard", name, "--release", check=1)
+        found = findings_of_build(done.stderr)
+        assert found and all(where.startswith(f"services/{name}/") for where, _ in found)
+        shards |= found
+    assert shards == {f for f in whole if f[0].startswith("services/")}
+    # Without --release the same shards build.
+    for name in ("alpha", "beta"):
+        run_cli("-C", center, "build", "--shard", name)
+    run_cli("-C", center, "assemble")
+
+
 def test_docscenter_release_in_conf_py_and_the_commit_hook(tmp_path: Path) -> None:
     root = tmp_path / "center"
     run_cli("init", root, "--title", "Release")  # with hg and the commit hook
