@@ -30,12 +30,17 @@ USERS = ["Ada Lovelace", "Grace Hopper", "192.0.2.7", "Alan Turing"]
 START = datetime(2010, 1, 1, tzinfo=UTC)
 
 
+# As for a writer whose virtualenv is active: the center's commit hook finds docscenter.
+TOOLS_ENV = {**os.environ,
+             "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+
+
 def hg(root: Path, *args: str) -> None:
     exe = hg_command()
     if exe is None:
         raise SystemExit("hg not found: pip install mercurial")
     subprocess.run([exe, *args], cwd=root, check=True, capture_output=True,
-                   env={**os.environ, "HGPLAIN": "1"})
+                   env={**TOOLS_ENV, "HGPLAIN": "1"})
 
 
 def versions(count: int, kb: int) -> list[str]:
@@ -86,7 +91,7 @@ def whole_import(work: Path, pages: int, revisions: int, kb: int) -> dict[str, f
     dump = history_dump(work / "history.xml", pages, revisions, kb)
     center = work / "center"
     docscenter = [sys.executable, "-m", "docscenter"]
-    env = {**os.environ, "HGUSER": "Importer <imp@example.org>"}
+    env = {**TOOLS_ENV, "HGUSER": "Importer <imp@example.org>"}
     subprocess.run([*docscenter, "init", str(center)], check=True, capture_output=True,
                    env=env)
     subprocess.run([*docscenter, "-C", str(center), "new-service", "wiki", "--summary", "W.",
