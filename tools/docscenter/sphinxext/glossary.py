@@ -93,8 +93,10 @@ def insert_backlinks(app: Sphinx, doctree: nodes.document, docname: str) -> None
     env = app.env
     registry = get_registry(env)
     facts = get_domain(env).pages.get(docname)
+    # What outdated_backlinks worked out for this build, once (not once per page).
+    computed: dict[str, Any] = get_domain(env).data["backlinks"]
     if facts is not None and facts.terms:
-        current = backlinks(env).get(docname, {})
+        current = computed.get(docname, {})
         for item in doctree.findall(nodes.definition_list_item):
             terms = [_term_text(t) for t in item.children if isinstance(t, nodes.term)]
             names = sorted({name for term in terms for name in current.get(term.lower(), ())},
@@ -113,7 +115,7 @@ def insert_backlinks(app: Sphinx, doctree: nodes.document, docname: str) -> None
             definitions[-1] += para
     meta = registry.service_of(docname)
     if meta is not None and docname == registry.prefix + meta.name + "/index":
-        terms = backlinks(env).get(docname, [])
+        terms = computed.get(docname, [])
         sections = list(doctree.findall(nodes.section))
         if not terms or not sections:
             return
