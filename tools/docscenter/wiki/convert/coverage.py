@@ -69,7 +69,12 @@ def share_kept(words: Counter[str], rst_text: str) -> float:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(html.unescape(_NOWIKI_TAG.sub("", _LIFTED.sub(" ", text))))
+    # Each substitution only where its first character is (most text has none of them).
+    if "\x01" in text:
+        text = _LIFTED.sub(" ", text)
+    if "<" in text:
+        text = _NOWIKI_TAG.sub("", text)
+    return _WORD.findall(html.unescape(text) if "&" in text else text)
 
 
 def _raw_words(raw: str) -> list[str]:
