@@ -90,7 +90,10 @@ def split_lines(nodes: Iterable[Node]) -> list[list[Node]]:
 
 def is_blank(line: Iterable[Node]) -> bool:
     """True when ``line`` holds only white space."""
-    return all(isinstance(n, Text) and not n.value.strip() for n in line)
+    for node in line:  # a plain loop: asked of every line, several times
+        if not isinstance(node, Text) or node.value.strip():
+            return False
+    return True
 
 
 def is_category(link: Wikilink) -> bool:
