@@ -1,8 +1,10 @@
-"""The parser builds the bare tags of list lines once per form and copies them (speed); the
-tree must be exactly the one mwparserfromhell builds, on the fixtures, the corpus and random
-list-heavy text."""
+"""The parser builds the bare tags of list lines once per form and copies them, and reads the
+"<" of tags that never close as text at once (speed); the tree must be exactly the one
+mwparserfromhell builds, on the fixtures, the corpus and random text."""
 
 from __future__ import annotations
+
+import time
 
 import mwparserfromhell
 import pytest
@@ -78,3 +80,30 @@ def test_corpus_parses_the_same() -> None:
     assert len(pages) > 300
     for page in pages:
         assert_same_tree(preclean(page.text))
+
+
+piece = st.sampled_from([
+    "<nick>", "<Nick>", " <nick>", "</nick>", "<b>", "</b>", "<li>", "<br>", "<ref>", "<pre>",
+    "<nowiki>", "</nowiki>", "<!--", "-->", "<div>", "</div>", "<julee x>", "<a-b_c>", "[[a|",
+    "]]", "{{T|", "}}", "[", "{", "http://x.org/a", "x", " ", "\n", "\n ", "== h ==", "''",
+    "|", "=", "<math>", "</math>", "*", "\n*", "\n:", ";",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(piece, min_size=1, max_size=14))
+def test_random_unclosed_tags_parse_the_same(pieces: list[str]) -> None:
+    assert_same_tree("".join(pieces))
+
+
+def test_a_long_chat_log_parses_in_linear_time() -> None:
+    # Each "<nick>" opens a tag that never closes: read to the end of the page, one after the
+    # other, it took mwparserfromhell about 11 s of CPU here; now a small fraction of that.
+    log = "\n".join(f"10:{i % 60:02d} AM <nick{i % 7}> said http://example.org/{i} and more"
+                    for i in range(4000))
+    started = time.process_time()
+    code = parse(log)
+    assert time.process_time() - started < 2.0
+    assert str(code) == log
+    assert not code.filter_tags()
+    assert_same_tree("\n".join(log.split("\n")[:200]))
