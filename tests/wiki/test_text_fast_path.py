@@ -30,6 +30,9 @@ def test_the_fast_path_is_taken_and_refuses_markup() -> None:
         ("para", ["a \\*b\\*", "c\\_ :\\:"])]
     assert plain_paragraph([[Text("''x''")]]) is None
     assert plain_paragraph([[Text("sign ~~~~")]]) is None
+    # A lone escaped backslash: its start is made safe before its end is trimmed.
+    fast, full = both_ways("\\ \n\n\\\\  \n\n*\\ \n")
+    assert fast == full
 
 
 def test_fixtures_convert_the_same() -> None:

@@ -34,7 +34,8 @@ def plain_paragraph(lines: list[list[Node]]) -> list[Block] | None:
         # Quote runs are styles; "__X__" and "~~~" may be magic words or signatures.
         if "''" in text or "__" in text or "~~~" in text:
             return None
-        text = rst.escape_inline(_SPACES.sub(" ", text)).strip()
-        if text:
-            out.append(rst.escape_end(rst.escape_start(text)).strip())
+        text = rst.escape_inline(_SPACES.sub(" ", text))
+        if text.strip():
+            # The start is made safe before the end is trimmed ("\\ " stays one escape).
+            out.append(rst.escape_end(rst.escape_start(text.lstrip()).rstrip()).strip())
     return [("para", out)] if out else []
