@@ -39,8 +39,12 @@ _SCHEME_TAIL = re.compile(r"[A-Za-z0-9.+-]*$")
 
 def escape_inline(text: str) -> str:
     """Backslash-escape ``text`` so docutils shows it verbatim inside a paragraph."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return escape_schemes(_UNDERSCORE.sub(r"\\_", text))
+    # Most text holds none of these: the substitutions run only where they have work.
+    if "\\" in text or "*" in text or "`" in text or "|" in text:
+        text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    if "_" in text:
+        text = _UNDERSCORE.sub(r"\\_", text)
+    return escape_schemes(text)
 
 
 def escape_schemes(text: str) -> str:

@@ -101,6 +101,9 @@ class ConvertOptions:
     # Simple tables are split line by line instead of parsed (much faster, same result);
     # False sends every table through the full parse (the tests compare both).
     table_fast_path: bool = True
+    # Paragraph lines of plain text are written directly instead of through the inline path
+    # (same result); False sends them through it (the tests compare both).
+    text_fast_path: bool = True
     # The title readers see (for an imported page, the end of its wiki title: see
     # wiki.page_titles); None: the wiki title.
     heading: str | None = None

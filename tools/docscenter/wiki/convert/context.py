@@ -24,6 +24,7 @@ from ..options import ConvertOptions, TemplateRule
 from ..titles import template_key
 from .inline import NO_STYLE, Styles, Token, paragraph
 from .limits import MAX_NESTING, NestingTooDeep
+from .plain_paragraphs import plain_paragraph
 from .wikinodes import plain_text, tag_name, template_name
 
 # A simple table taken out of the text before parsing (see wiki_tables.lift_tables):
@@ -169,6 +170,10 @@ class Context:
 
     def paragraph(self, lines: list[list[Node]]) -> list[Block]:
         """A paragraph of source lines (each a node list)."""
+        if self.options.text_fast_path:
+            plain = plain_paragraph(lines)
+            if plain is not None:
+                return plain
         tokens: list[Token] = []
         for i, line in enumerate(lines):
             if i:

@@ -4,9 +4,14 @@ then parsing with style tags skipped (quotes are resolved per line later, as Med
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from typing import Any
 
-import mwparserfromhell
+from mwparserfromhell import definitions
+from mwparserfromhell.nodes import Node, Tag
+from mwparserfromhell.parser import Parser, tokens
+from mwparserfromhell.parser.builder import Builder
 from mwparserfromhell.wikicode import Wikicode
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -104,4 +109,100 @@ def _keep_attributes(match: re.Match[str]) -> str:
 
 def parse(text: str) -> Wikicode:
     """Parse wikitext, style tags skipped (quotes are resolved per line, see inline.py)."""
-    return mwparserfromhell.parse(text, skip_style_tags=True)
+    text, marked = _mark_unclosed(text)
+    code: Wikicode = _Parser().parse(text, skip_style_tags=True)  # type: ignore[no-untyped-call]
+    if marked:
+        for node in code.ifilter_text(recursive=True):
+            if _MARK in node.value:
+                node.value = node.value.replace(_MARK, "<")
+    return code
+
+
+# -- tags that never close ---------------------------------------------------------------------
+
+# "<nick>" in a pasted chat log opens a tag no "</nick>" closes: mwparserfromhell reads on to
+# the end of the page looking for it before taking the "<" as text, once for each such tag
+# (quadratic on a long log). Their "<" is parsed as a mark of its own, plain text to the
+# parser, and given back in the text nodes: the tree is the one the parser would build. Only
+# where nothing else may read the "<": after white space (never inside an address), on a line
+# with no "[" or "{" before it (never in a link or template name), outside literal text.
+_MARK = "\x04"  # a control character: preclean takes them out of wikitext
+_UNCLOSED = re.compile(r"(?<!\S)<([A-Za-z][A-Za-z0-9_-]*)>")
+_CLOSING = re.compile(r"</\s*([A-Za-z][A-Za-z0-9_-]*)")
+_SPECIAL = frozenset(definitions.SINGLE + definitions.PARSER_BLACKLIST
+                     + definitions.INVISIBLE_TAGS)
+
+
+def _mark_unclosed(text: str) -> tuple[str, bool]:
+    """``text`` with the "<" of tags that never close marked (see above), and whether any
+    was."""
+    if "<" not in text or _MARK in text:
+        return text, False
+    closed = {name.lower() for name in _CLOSING.findall(text)}
+    found = [m for m in _UNCLOSED.finditer(text) if m[1].lower() not in _SPECIAL
+             and m[1].lower() not in closed]
+    if not found:
+        return text, False
+    literal = [m.span() for m in LITERAL_SPANS.finditer(text)]  # in order, apart
+    starts = [start for start, _end in literal]
+    chars = list(text)
+    marked = False
+    scanned, opened = 0, False  # read up to; a "[" or "{" since the line began
+    for match in found:  # in order: each character is read once (linear on hostile pages)
+        at = match.start()
+        read = text[scanned:at]
+        line_break = read.rfind("\n")
+        opened = ("[" in read[line_break + 1:] or "{" in read[line_break + 1:]
+                  or (opened and line_break < 0))
+        scanned = at
+        inside = bisect_right(starts, at) - 1
+        if opened or (inside >= 0 and at < literal[inside][1]):
+            continue
+        chars[at] = _MARK
+        marked = True
+    return "".join(chars), marked
+
+
+# -- building the tree: list markers made once -------------------------------------------------
+
+_MADE_LIMIT = 256  # forms of bare tags kept (hostile pages could name endless new tags)
+# Bare tags (no attributes, no contents) by the tokens they are read from: ("*" and "li"...).
+_MADE: dict[tuple[Any, ...], Tag] = {}
+
+
+class _Builder(Builder):
+    """mwparserfromhell's builder, except for bare self-closing tags: the marker of every
+    list line ("*", "#", ":", ";" make one tag each, "**" two) and ``<br/>``. Their tokens
+    (open, name, self-close) say all there is to them, and building one runs through several
+    conversions to wikicode, costly on list-heavy pages: each form is built once (by the
+    builder itself) and copied afterwards. The copies share the form's name and attribute
+    list; the converter never changes a tag, it reads it."""
+
+    def _handle_token(self, token: Any) -> Node:
+        pending = self._tokens
+        if (type(token) is tokens.TagOpenOpen and len(pending) > 1
+                and type(pending[-1]) is tokens.Text
+                and type(pending[-2]) is tokens.TagCloseSelfclose):
+            key = (tuple(token.items()), pending[-1].text, tuple(pending[-2].items()))
+            made = _MADE.get(key)
+            if made is None:
+                # The builder's own way; it takes the name and the close.
+                made = super()._handle_token(token)  # type: ignore[no-untyped-call]
+                if len(_MADE) >= _MADE_LIMIT:
+                    return made  # type: ignore[no-any-return]
+                _MADE[key] = made
+            else:
+                del pending[-2:]
+            copy = Tag.__new__(Tag)
+            copy.__dict__.update(made.__dict__)
+            return copy
+        node: Node = super()._handle_token(token)  # type: ignore[no-untyped-call]
+        return node
+
+
+class _Parser(Parser):
+    """mwparserfromhell's parser (its tokenizer) with the builder above."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._builder = _Builder()  # type: ignore[no-untyped-call]

@@ -54,12 +54,20 @@ def is_ignorable(line: list[Node]) -> bool:
     for node in line:
         if isinstance(node, Comment):
             continue
-        if isinstance(node, Text) and not MAGIC.sub("", node.value).strip():
+        if isinstance(node, Text) and not _visible(node.value):
             continue
         if isinstance(node, Wikilink) and is_category(node):
             continue
         return False
     return True
+
+
+def _visible(text: str) -> str:
+    """The text left of a line's text node once magic words and signatures vanish (the
+    substitution runs only where they may be)."""
+    if "__" in text or "~~~" in text:
+        text = MAGIC.sub("", text)
+    return text.strip()
 
 
 class _Walk:

@@ -90,7 +90,10 @@ def split_lines(nodes: Iterable[Node]) -> list[list[Node]]:
 
 def is_blank(line: Iterable[Node]) -> bool:
     """True when ``line`` holds only white space."""
-    return all(isinstance(n, Text) and not n.value.strip() for n in line)
+    for node in line:  # a plain loop: asked of every line, several times
+        if not isinstance(node, Text) or node.value.strip():
+            return False
+    return True
 
 
 def is_category(link: Wikilink) -> bool:
@@ -148,8 +151,7 @@ def plain_text(nodes: Iterable[Node], templates: Mapping[str, TemplateRule] | No
     out: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
-            text = MAGIC.sub("", node.value)
-            out.append(re.sub(r"'{2,}", "", text))
+            out.append(_plain_value(node.value))
         elif isinstance(node, HTMLEntity):
             out.append(node.normalize())
         elif isinstance(node, Wikilink):
@@ -168,6 +170,17 @@ def plain_text(nodes: Iterable[Node], templates: Mapping[str, TemplateRule] | No
         elif not isinstance(node, Comment):
             out.append(str(node))
     return "".join(out)
+
+
+def _plain_value(text: str) -> str:
+    """A text node's visible text: magic words and quote runs left out. Most text has
+    neither: the substitutions run only where their first characters are."""
+    if "__" in text or "~~~" in text:
+        text = MAGIC.sub("", text)
+    return _QUOTE_RUN.sub("", text) if "''" in text else text
+
+
+_QUOTE_RUN = re.compile(r"'{2,}")
 
 
 def _tag_text(node: Tag, templates: Mapping[str, TemplateRule] | None,
