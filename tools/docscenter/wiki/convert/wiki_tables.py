@@ -11,7 +11,7 @@ from mwparserfromhell.nodes import Comment, Node, Tag, Text
 from ... import rst
 from ...rst import Block, join_blocks
 from .context import Context, SplitTable
-from .inline import inline_rst
+from .inline import escape_text, inline_rst
 from .parsing import LITERAL_SPANS, parse
 from .rst_tables import Cell, grid_table, list_table
 from .wikinodes import tag_name
@@ -255,7 +255,7 @@ def lifted_table(number: int, ctx: Context) -> list[Block]:
         for header, raw in raw_row:
             text = raw.strip()
             if _PLAIN_CELL.match(text):
-                lines = [rst.escape_line(text)]
+                lines = [rst.escape_line_start(escape_text(" ".join(text.split())))]
                 row.append(Cell(lines if text else [], header))
                 continue
             # Anything else is parsed as a one-cell table: the same reading of attributes
