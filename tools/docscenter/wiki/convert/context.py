@@ -142,7 +142,9 @@ class Context:
     def block(self, node: Node) -> list[Block]:
         """Blocks of one node the walker found to make blocks (see walker.starts_block)."""
         if isinstance(node, Tag):
-            return self.handlers.block_tags[tag_name(node)](node, self)
+            # A formatting tag holding lines of lists or tables is a container, as a <div>.
+            name = tag_name(node)
+            return self.handlers.block_tags.get(name, self.handlers.block_tags["div"])(node, self)
         return self.handlers.block_nodes[type(node)](node, self)
 
     def tokens(self, nodes: Iterable[Node], styles: Styles = NO_STYLE) -> list[Token]:

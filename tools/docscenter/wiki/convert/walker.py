@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from mwparserfromhell.nodes import Comment, Heading, Node, Tag, Template, Text, Wikilink
 
 from ...rst import Block
-from . import code, headings, images, links, lists, templates, wiki_tables
+from . import code, headings, images, layout, links, lists, templates, wiki_tables
 from .context import Context
 from .parser_functions import expand
 from .wikinodes import MAGIC, is_blank, is_category, split_lines, tag_name
@@ -39,7 +39,9 @@ def line_blocks(nodes: list[Node], ctx: Context) -> list[Block]:
 def starts_block(node: Node, line: list[Node], ctx: Context) -> bool:
     """True when ``node``, found on ``line``, makes blocks of its own."""
     if isinstance(node, Tag):
-        return tag_name(node) in ctx.handlers.block_tags and not code.is_inline(node)
+        if tag_name(node) in ctx.handlers.block_tags:
+            return not code.is_inline(node)
+        return layout.holds_block_lines(node)
     if isinstance(node, Wikilink):
         return images.is_image(node)
     if isinstance(node, Template):
