@@ -18,6 +18,11 @@ from .context import Context
 from .parser_functions import expand
 from .wikinodes import MAGIC, is_blank, is_category, split_lines, tag_name
 
+# As MediaWiki's block pass: a line starting with a space is no preformatted text when it
+# holds one of these HTML tags ("  <p>text</p>" inside an HTML list is a paragraph).
+_NEVER_PRE = frozenset({"p", "li", "ul", "ol", "dl", "tr", "td", "th", "table", "pre", "h1",
+                        "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "hr", "center"})
+
 
 def walk(nodes: Iterable[Node], ctx: Context, nested: bool) -> list[Block]:
     """Turn a node list into blocks; ``nested`` means no sections may be opened."""
@@ -139,7 +144,8 @@ class _Walk:
         first = line[0]
         if not (isinstance(first, Text) and first.value.startswith(" ")):
             return False
-        return not any(starts_block(n, line, self.ctx) for n in line)
+        return not any(starts_block(n, line, self.ctx)
+                       or (isinstance(n, Tag) and tag_name(n) in _NEVER_PRE) for n in line)
 
     def preformatted_run(self, i: int) -> int:
         """Consecutive lines starting with a space make one code block."""
