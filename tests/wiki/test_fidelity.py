@@ -162,3 +162,17 @@ def test_an_endpoint_signature_is_no_definition_list() -> None:
             "GET /x</dt><dd><p>Reads x.</p></dd></dl><dl><dt>term</dt><dd>text</dd></dl>"
             "</article>")
     assert read(docscenter_body(html)).counts == {"definition lists": 1, "terms": 1}
+
+
+def test_a_footnote_without_text_is_compared_without_its_note() -> None:
+    from docscenter.wiki.convert.references import NO_TEXT
+
+    mediawiki = mediawiki_body(
+        '<div class="mw-parser-output"><p>A</p><ol class="references"><li id="n">'
+        '<span class="mw-cite-backlink">↑</span> '
+        '<span class="error mw-ext-cite-error">Cite error: no text</span></li></ol></div>')
+    docscenter = docscenter_body(
+        '<article role="main"><p>A</p>'
+        f'<aside class="footnote brackets" id="r"><p>{NO_TEXT}</p></aside></article>')
+    assert read(mediawiki).tokens == read(docscenter).tokens == tokens("A")
+    assert read(mediawiki).counts == read(docscenter).counts == {"footnotes": 1}

@@ -16,7 +16,8 @@ page chrome (the page title, heading permalinks "¶", every element with a ``doc
 class — service header, the line naming the wiki page it was imported from, page history,
 glossary notes; but the boxes and outlines showing ``XXX``/``TODO`` placeholders keep the
 page's own text, only their "To be written" title goes), footnote labels and
-back-references, and pandoc's footnote back-links.
+back-references, the note standing in a footnote the wiki gave no text (where MediaWiki shows
+its citation error), and pandoc's footnote back-links.
 
 Files: the reference wiki holds no uploaded files, so MediaWiki's link standing for a missing
 image (to the file page or the upload form; a red ``[[:File:…]]`` link stays a link) and a
@@ -51,6 +52,7 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
 from ..wiki.convert.images import NOT_IMPORTED, NOT_IMPORTED_MARK
+from ..wiki.convert.references import NO_TEXT
 from ..wiki.options import DEFAULT_TEMPLATES
 
 KINDS = ("headings", "tables", "rows", "cells", "list items", "definition lists", "terms",
@@ -159,6 +161,11 @@ def docscenter_body(html: str) -> Tag:
         if not element.decomposed:
             element.decompose()
     _files_not_imported(root)
+    # The note standing for a footnote without text stands where MediaWiki shows a citation
+    # error, which goes too.
+    for para in root.select("aside.footnote > p"):
+        if " ".join(para.get_text().split()) == NO_TEXT:
+            para.decompose()
     return root
 
 
