@@ -44,9 +44,12 @@ def line_blocks(nodes: list[Node], ctx: Context) -> list[Block]:
 def starts_block(node: Node, line: list[Node], ctx: Context) -> bool:
     """True when ``node``, found on ``line``, makes blocks of its own."""
     if isinstance(node, Tag):
-        if tag_name(node) in ctx.handlers.block_tags:
+        name = tag_name(node)
+        if name in ctx.handlers.block_tags:
             return not code.is_inline(node)
-        return layout.holds_block_lines(node)
+        if name in ctx.handlers.spanning_tags:
+            return layout.holds_block_lines(node) or code.holds_preformatted_lines(node)
+        return False
     if isinstance(node, Wikilink):
         return images.is_image(node)
     if isinstance(node, Template):
