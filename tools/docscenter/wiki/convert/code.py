@@ -61,10 +61,15 @@ def holds_preformatted_lines(tag: Tag) -> bool:
 
 
 def preformatted_code(tag: Tag, ctx: Context) -> list[Block]:
-    """The lines of a ``<code>`` holding preformatted lines: a code block (one leading
-    space taken off each, as from leading-space lines)."""
-    lines = plain_text(tag.contents.nodes).split("\n")
-    return [code_block([line[1:] if line.startswith(" ") else line for line in lines], "text")]
+    """The lines of a ``<code>`` holding preformatted lines: code blocks (one leading
+    space taken off each line, as from leading-space lines; an empty line ends a block)."""
+    blocks: list[list[str]] = [[]]
+    for line in plain_text(tag.contents.nodes).split("\n"):
+        if line:
+            blocks[-1].append(line[1:] if line.startswith(" ") else line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [code_block(lines, "text") for lines in blocks if any(s.strip() for s in lines)]
 
 
 def preformatted_text(line: list[Node]) -> str:
