@@ -140,7 +140,8 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[PageResult], dict[st
         with timings.step("docscenter import + build"):
             build_center(center, {("wpd" if group == "corpus" else group): dump
                                   for group, (dump, _pages) in groups.items()}, args.jobs)
-    built = docscenter_html(center)
+    # The stubs record titles as the wiki normalises them ("Storage_api" is "Storage api").
+    built = {normalise_title(title): html for title, html in docscenter_html(center).items()}
     pandoc = None
     if not args.no_pandoc:
         with timings.step("pandoc"):
@@ -149,17 +150,19 @@ def run(args: argparse.Namespace, work: Path) -> tuple[list[PageResult], dict[st
     with timings.step("comparison"):
         for group, (_dump, pages) in groups.items():
             for title in pages:
-                if title not in built:
+                if normalise_title(title) not in built:
                     raise SystemExit(f"fidelity: {title!r} was not imported by docscenter")
-                results.append(compare_page(title, group, reference[title], built[title],
+                results.append(compare_page(title, group, reference[title],
+                                            built[normalise_title(title)],
                                             pandoc.get(title) if pandoc is not None else None,
                                             pages[title]))
     facts: dict[str, object] = {"mediawiki": mediawiki.version, "timings": timings,
                                 "pandoc": pandoc is not None}
-    facts["shown"] = {title: shown_texts(reference[title], built[title],
+    facts["shown"] = {title: shown_texts(reference[title], built[normalise_title(title)],
                                          pandoc.get(title) if pandoc is not None else None,
                                          texts[title])
-                      for title in args.show if title in built and title in reference}
+                      for title in args.show
+                      if normalise_title(title) in built and title in reference}
     return results, facts
 
 

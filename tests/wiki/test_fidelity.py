@@ -46,7 +46,8 @@ DOCSCENTER = """<html><body><nav>Site navigation</nav><article role="main">
 <div class="admonition-template-flags admonition"><p class="admonition-title">Template: Flags</p>
 <p>kept parameter</p></div>
 <blockquote><p>indented</p></blockquote><dl><dt>term</dt><dd><p>meaning</p></dd></dl>
-<figure><img alt="The flow" src="x.png"></figure>
+<div class="admonition"><p class="admonition-title">File not imported: Flow.png</p>
+<p>The flow</p></div>
 <aside class="footnote brackets" id="ref-1"><span class="label"><span class="fn-bracket">[</span><a
  href="#id1">1</a><span class="fn-bracket">]</span></span><p>Source</p></aside>
 </section></section></article><footer>Next page</footer></body></html>"""
@@ -66,6 +67,24 @@ def test_each_side_keeps_only_what_readers_see_of_the_page() -> None:
                  "footnotes": 1, "images": 1}
     assert mediawiki.counts == {**structure, "links": 1}  # the red link to Template:Flags
     assert docscenter.counts == structure
+
+
+def test_a_missing_file_is_the_image_and_the_text_the_wiki_shows_of_it() -> None:
+    upload = "/index.php?title=Special:Upload&amp;wpDestFile="
+    mediawiki = mediawiki_body(
+        '<div class="mw-parser-output"><p>'
+        f'<a href="{upload}A.png" class="new" title="File:A.png">The caption</a> '
+        f'<a href="{upload}B.png" class="new" title="File:B.png">File:B.png</a> '
+        f'<a href="{upload}C.pdf" class="new" title="C.pdf">the spec</a> '
+        f'<a href="{upload}D.pdf" class="new" title="D.pdf">Media:D.pdf</a></p></div>')
+    docscenter = docscenter_body(
+        '<article role="main"><div class="admonition"><p class="admonition-title">File not '
+        'imported: A.png</p><p>The caption</p></div><div class="admonition"><p class='
+        '"admonition-title">File not imported: B.png</p><p>B.png</p></div><p>the spec '
+        "[file not imported] Media:D.pdf [file not imported]</p></article>")
+    assert read(mediawiki).tokens == read(docscenter).tokens == tokens(
+        "The caption the spec Media:D.pdf")
+    assert read(mediawiki).counts == read(docscenter).counts == {"images": 4}
 
 
 def test_templates_removed_takes_out_the_missing_templates_calls() -> None:
@@ -143,3 +162,17 @@ def test_an_endpoint_signature_is_no_definition_list() -> None:
             "GET /x</dt><dd><p>Reads x.</p></dd></dl><dl><dt>term</dt><dd>text</dd></dl>"
             "</article>")
     assert read(docscenter_body(html)).counts == {"definition lists": 1, "terms": 1}
+
+
+def test_a_footnote_without_text_is_compared_without_its_note() -> None:
+    from docscenter.wiki.convert.references import NO_TEXT
+
+    mediawiki = mediawiki_body(
+        '<div class="mw-parser-output"><p>A</p><ol class="references"><li id="n">'
+        '<span class="mw-cite-backlink">↑</span> '
+        '<span class="error mw-ext-cite-error">Cite error: no text</span></li></ol></div>')
+    docscenter = docscenter_body(
+        '<article role="main"><p>A</p>'
+        f'<aside class="footnote brackets" id="r"><p>{NO_TEXT}</p></aside></article>')
+    assert read(mediawiki).tokens == read(docscenter).tokens == tokens("A")
+    assert read(mediawiki).counts == read(docscenter).counts == {"footnotes": 1}

@@ -16,12 +16,15 @@ page chrome (the page title, heading permalinks "¶", every element with a ``doc
 class — service header, the line naming the wiki page it was imported from, page history,
 glossary notes; but the boxes and outlines showing ``XXX``/``TODO`` placeholders keep the
 page's own text, only their "To be written" title goes), footnote labels and
-back-references, and pandoc's footnote back-links.
+back-references, the note standing in a footnote the wiki gave no text (where MediaWiki shows
+its citation error), and pandoc's footnote back-links.
 
 Files: the reference wiki holds no uploaded files, so MediaWiki's link standing for a missing
 image (to the file page or the upload form; a red ``[[:File:…]]`` link stays a link) and a
-gallery box naming a file count as the image the wiki showed, without text; so does
-docscenter's "File not imported" box (its caption stays, as MediaWiki's does).
+gallery box naming a file count as the image the wiki showed; the text such a link shows
+stays (the caption of an image without thumb or frame, the text of a ``[[Media:]]`` link),
+the file's own name goes. So does docscenter's "File not imported" box (its title goes, its
+caption stays) and the "[file not imported]" mark after the text of a link to a file.
 
 Missing templates (:func:`remove_missing_templates`): MediaWiki renders the call of a
 template the wiki lacks as a red link to ``Template:Name``; docscenter keeps the call visibly
@@ -48,7 +51,8 @@ import mwparserfromhell
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
-from ..wiki.convert.images import NOT_IMPORTED
+from ..wiki.convert.images import NOT_IMPORTED, NOT_IMPORTED_MARK
+from ..wiki.convert.references import NO_TEXT
 from ..wiki.options import DEFAULT_TEMPLATES
 
 KINDS = ("headings", "tables", "rows", "cells", "list items", "definition lists", "terms",
@@ -107,9 +111,9 @@ def mediawiki_body(html: str) -> Tag:
     # The reference wiki has no files: what stands for a missing file becomes the image the
     # wiki showed (a link to the file page, or a gallery box naming the file).
     for link in root.find_all("a", href=True):
-        name = _file_name(link)
-        if name is not None:
-            link.replace_with(_image(name))
+        text = _file_name(link)
+        if text is not None:
+            link.replace_with(_image(text), *([text] if _shows_text(link, text) else []))
     for box in root.select("li.gallerybox div.thumb"):
         if box.find("img") is None:
             name = box.get_text().strip()
@@ -134,6 +138,14 @@ def _file_name(link: Tag) -> str | None:
     return " ".join(link.get_text().split())
 
 
+def _shows_text(link: Tag, text: str) -> bool:
+    """Whether MediaWiki's link to a missing file shows text of the page (the caption of an
+    image without thumb or frame, the text of a ``[[Media:]]`` link), not the file's name."""
+    title = str(link.get("title") or "")
+    bare = title.partition(":")[2] if title.startswith("File:") else title
+    return text not in (title, bare, f"File:{bare}", f"Image:{bare}")
+
+
 def docscenter_body(html: str) -> Tag:
     """The article of a page docscenter built, without the page chrome around the content."""
     soup = _soup(html)
@@ -149,6 +161,11 @@ def docscenter_body(html: str) -> Tag:
         if not element.decomposed:
             element.decompose()
     _files_not_imported(root)
+    # The note standing for a footnote without text stands where MediaWiki shows a citation
+    # error, which goes too.
+    for para in root.select("aside.footnote > p"):
+        if " ".join(para.get_text().split()) == NO_TEXT:
+            para.decompose()
     return root
 
 
@@ -166,6 +183,11 @@ def _files_not_imported(root: Tag) -> None:
         for para in box.find_all("p"):
             if " ".join(para.get_text().split()) == name:
                 para.decompose()
+    # A link to a file not placed shows its text and a mark: the mark stands for the file.
+    for text in root.find_all(string=re.compile(re.escape(NOT_IMPORTED_MARK))):
+        parts = str(text).split(NOT_IMPORTED_MARK)
+        text.replace_with(*[piece for part in parts[:-1] for piece in (part, _image(part))],
+                          parts[-1])
 
 
 def pandoc_body(html: str) -> Tag:

@@ -88,7 +88,12 @@ def _directive_suspect(match: re.Match[str], text: str, lines: list[str]) -> boo
     if name not in DIRECTIVES or match["sub"] or not _STANDARD.match(text[start:match.start()]):
         return True
     number = text.count("\n", 0, match.start())
-    argument = [lines[number][match.end() - start:].strip()]
+    first = lines[number][match.end() - start:]
+    # docutils reads options from the directive's own line too (".. note:: :alt: x").
+    option = _OPTION.match(first)
+    if option is not None and option["name"].strip().lower() not in DIRECTIVES[name]:
+        return True
+    argument = [first.strip()]
     for line in lines[number + 1:]:
         if not line.strip():
             break

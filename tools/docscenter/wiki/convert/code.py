@@ -12,7 +12,7 @@ from mwparserfromhell.nodes import Node, Tag, Text
 from ... import rst
 from ...rst import Block
 from .context import Context
-from .wikinodes import plain_text, raw_contents, tag_name
+from .wikinodes import CODE_TAGS, plain_text, raw_contents, tag_name
 
 _LANG_ALIASES = {
     "js": "javascript", "html4strict": "html", "html5": "html", "xhtml": "html",
@@ -46,6 +46,30 @@ def source_block(tag: Tag, ctx: Context) -> list[Block]:
 def is_inline(tag: Tag) -> bool:
     """``<source inline>`` and ``<syntaxhighlight inline>`` are code spans, not blocks."""
     return tag_name(tag) in ("source", "syntaxhighlight") and tag.has("inline")
+
+
+def holds_preformatted_lines(tag: Tag) -> bool:
+    """A ``<code>``/``<tt>``... opening a line of its own whose lines all start with a space:
+    MediaWiki shows those lines preformatted (its block pass reads lines whatever inline tag
+    is open), not as one run of inline code."""
+    if tag_name(tag) not in CODE_TAGS or tag.contents is None:
+        return False
+    first, newline, rest = str(tag.contents).partition("\n")
+    lines = [line for line in rest.split("\n") if line.strip()]
+    return bool(newline and lines and not first.strip()
+                and all(line.startswith(" ") for line in lines))
+
+
+def preformatted_code(tag: Tag, ctx: Context) -> list[Block]:
+    """The lines of a ``<code>`` holding preformatted lines: code blocks (one leading
+    space taken off each line, as from leading-space lines; an empty line ends a block)."""
+    blocks: list[list[str]] = [[]]
+    for line in plain_text(tag.contents.nodes).split("\n"):
+        if line:
+            blocks[-1].append(line[1:] if line.startswith(" ") else line)
+        elif blocks[-1]:
+            blocks.append([])
+    return [code_block(lines, "text") for lines in blocks if any(s.strip() for s in lines)]
 
 
 def preformatted_text(line: list[Node]) -> str:

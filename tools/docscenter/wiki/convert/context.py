@@ -59,6 +59,8 @@ class Handlers:
     unknown_tag: InlineTagHandler  # any other tag
     block_nodes: Mapping[type[Node], BlockNodeHandler]  # nodes that make blocks, except tags
     block_tags: Mapping[str, BlockTagHandler]  # tags that make blocks
+    # Inline tags that make blocks where they span lines of block markup (walker.starts_block)
+    spanning_tags: Mapping[str, BlockTagHandler]
     inline_templates: Mapping[str, InlineTemplateHandler]  # by TemplateRule.kind
     block_templates: Mapping[str, BlockTemplateHandler]  # by TemplateRule.kind
     parser_functions: Mapping[str, ParserFunction]  # by lower-case name: "#if", "lc"
@@ -143,7 +145,9 @@ class Context:
     def block(self, node: Node) -> list[Block]:
         """Blocks of one node the walker found to make blocks (see walker.starts_block)."""
         if isinstance(node, Tag):
-            return self.handlers.block_tags[tag_name(node)](node, self)
+            name = tag_name(node)
+            handler = self.handlers.block_tags.get(name) or self.handlers.spanning_tags[name]
+            return handler(node, self)
         return self.handlers.block_nodes[type(node)](node, self)
 
     def tokens(self, nodes: Iterable[Node], styles: Styles = NO_STYLE) -> list[Token]:

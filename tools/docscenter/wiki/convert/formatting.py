@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from mwparserfromhell.nodes import HTMLEntity, Node, Tag, Text
+from mwparserfromhell.nodes import ExternalLink, HTMLEntity, Node, Tag, Text, Wikilink
 
 from ... import rst
 from .context import Context
@@ -58,8 +58,37 @@ def italic(tag: Tag, ctx: Context, styles: Styles) -> list[Token]:
 
 
 def code_span(tag: Tag, ctx: Context, styles: Styles) -> list[Token]:
-    """``<code>``, ``<tt>``, ``<kbd>``...: a literal of the visible text."""
-    return [("a", rst.literal(plain_text(tag.contents.nodes)), styles)]
+    """``<code>``, ``<tt>``, ``<kbd>``...: a literal of the visible text. A link inside stays
+    a link, as on the wiki (a reST literal cannot hold one: the code around it is literal,
+    the link shows its text as a link)."""
+    nodes = tag.contents.nodes
+    if not any(_is_link(node) for node in nodes):
+        return [("a", rst.literal(plain_text(nodes)), styles)]
+    out: list[Token] = []
+    run: list[Node] = []
+    for node in [*nodes, None]:
+        if node is not None and not _is_link(node):
+            run.append(node)
+            continue
+        code = plain_text(run)
+        run = []
+        if code[:1].isspace():
+            out.append(("t", " ", styles))
+        if code.strip():
+            out.append(("a", rst.literal(code), styles))
+            if code[-1:].isspace():
+                out.append(("t", " ", styles))
+        if node is not None:
+            out.extend(ctx.tokens([node], styles))
+    return out
+
+
+def _is_link(node: Node | None) -> bool:
+    """A link the wiki shows as one (not a file, an image or a category)."""
+    if isinstance(node, ExternalLink):
+        return True
+    return isinstance(node, Wikilink) and not str(node.title).strip().lower().startswith(
+        ("file:", "image:", "media:", "category:"))
 
 
 def raw_code_span(tag: Tag, ctx: Context, styles: Styles) -> list[Token]:

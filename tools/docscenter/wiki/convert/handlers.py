@@ -79,6 +79,13 @@ BLOCK_TAG_HANDLERS: Mapping[str, BlockTagHandler] = _one_each(
     (["gallery"], images.gallery),
 )
 
+# Inline tags spanning lines of block markup (see walker.starts_block): the lines make blocks
+# there, as MediaWiki reads them line by line whatever inline tag is open.
+SPANNING_TAG_HANDLERS: Mapping[str, BlockTagHandler] = _one_each(
+    (TRANSPARENT_TAGS - BLOCK_TAGS | BOLD_TAGS | ITALIC_TAGS, layout.container),
+    (CODE_TAGS, code.preformatted_code),
+)
+
 # Inline tags: inside paragraph text, headings, terms, captions.
 INLINE_TAG_HANDLERS: Mapping[str, InlineTagHandler] = _one_each(
     (LIST_TAGS, formatting.list_marker),
@@ -116,6 +123,7 @@ HANDLERS = Handlers(
         Template: templates.template_block,
     },
     block_tags=BLOCK_TAG_HANDLERS,
+    spanning_tags=SPANNING_TAG_HANDLERS,
     # Template rule kinds (options.TemplateRule.kind). A kind without a block handler is
     # inline: on a line of its own it makes a paragraph.
     inline_templates={

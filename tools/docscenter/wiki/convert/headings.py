@@ -3,17 +3,31 @@ rubrics where no section may open (inside a cell, an item, a box)."""
 
 from __future__ import annotations
 
-from mwparserfromhell.nodes import Heading, Node, Tag
+from collections.abc import Iterable
+
+from mwparserfromhell.nodes import (
+    Comment,
+    ExternalLink,
+    Heading,
+    HTMLEntity,
+    Node,
+    Tag,
+    Text,
+    Wikilink,
+)
 
 from ... import rst
 from ...rst import Block
 from ..titles import next_anchor, section_label
 from .context import Context
-from .inline import Styles, Token
+from .inline import Styles, Token, inline_rst
 from .limits import MAX_HEADINGS
-from .wikinodes import plain_text, tag_name
+from .wikinodes import BOLD_TAGS, CODE_TAGS, ITALIC_TAGS, plain_text, tag_name
 
 _ADORNMENTS = "=-~^\"'`"
+# What a title shows besides text, as on the wiki: links, bold, italics, code.
+_TITLE_TAGS = BOLD_TAGS | ITALIC_TAGS | CODE_TAGS | {"span", "font", "small", "big", "u", "s"}
+_NOT_LINKS = ("file:", "image:", "media:", "category:")
 
 
 def heading(node: Heading, ctx: Context, nested: bool) -> list[Block]:
@@ -38,11 +52,36 @@ def heading(node: Heading, ctx: Context, nested: bool) -> list[Block]:
         lines += [f".. _{label}:", ""]
     else:
         ctx.warnings.append(f"heading {text!r}: label {label} already used")
-    title = rst.escape_line(text)
+    title = _title(node, ctx) or rst.escape_line(text)
     if nested:
         return [("heading", lines + [f".. rubric:: {title}"])]
     depth = min(len(stack), len(_ADORNMENTS)) - 1
     return [("heading", lines + rst.heading(title, _ADORNMENTS[depth]))]
+
+
+def _title(node: Heading, ctx: Context) -> str:
+    """The title's reST with its links and emphasis, when it holds nothing else; "" when it
+    holds more (a template, a footnote, an image): the title is then its plain text."""
+    return inline_rst(ctx.tokens(node.title.nodes)) if _inline_only(node.title.nodes) else ""
+
+
+def _inline_only(nodes: Iterable[Node]) -> bool:
+    for node in nodes:
+        if isinstance(node, Wikilink):
+            target = str(node.title).strip().lstrip(":").lower()
+            if target.startswith(_NOT_LINKS) or (
+                    node.text is not None and not _inline_only(node.text.nodes)):
+                return False
+        elif isinstance(node, ExternalLink):
+            if node.title is not None and not _inline_only(node.title.nodes):
+                return False
+        elif isinstance(node, Tag):
+            if tag_name(node) not in _TITLE_TAGS or (
+                    node.contents is not None and not _inline_only(node.contents.nodes)):
+                return False
+        elif not isinstance(node, Text | HTMLEntity | Comment):
+            return False
+    return True
 
 
 def html_heading(tag: Tag, ctx: Context) -> list[Block]:

@@ -20,6 +20,7 @@ from .parsing import parse
 from .wikinodes import is_file, plain_text, raw_contents, split_nodes, tag_name
 
 NOT_IMPORTED = "File not imported: "  # the title of the box standing for a file not placed
+NOT_IMPORTED_MARK = "[file not imported]"  # after the text of a link to a file not placed
 _IMAGE_OPTION = re.compile(
     r"^(thumb|thumbnail|frame|framed|frameless|border|left|right|center|centre|none|baseline|"
     r"sub|super|top|text-top|middle|bottom|text-bottom|upright(=.*)?|\d*(x\d+)?px|"
@@ -61,7 +62,7 @@ def _figure(node: Wikilink, ctx: Context, caption_nodes: list[Node] | None) -> l
     name = normalise_title(str(node.title)).partition(":")[2]
     ctx.images.append(name)
     caption: list[Node] = []
-    alt = ""
+    alt = shown = ""
     framed = False
     for part in _split_params(node.text):
         value = plain_text(part).strip()
@@ -74,8 +75,9 @@ def _figure(node: Wikilink, ctx: Context, caption_nodes: list[Node] | None) -> l
         caption = caption_nodes
     elif not framed:
         # Without thumb or frame the wiki shows the image alone: the caption is its title
-        # and, without an alt=, its alternative text.
-        alt = alt or " ".join(plain_text(caption).split())
+        # and, without an alt=, its alternative text; of a missing file, the wiki shows it.
+        shown = " ".join(plain_text(caption).split())
+        alt = alt or shown
         caption = []
     # A figure caption must be one paragraph: line breaks become spaces.
     caption = [Text(" ") if isinstance(n, Tag) and tag_name(n) == "br" else n for n in caption]
@@ -84,7 +86,7 @@ def _figure(node: Wikilink, ctx: Context, caption_nodes: list[Node] | None) -> l
     local = ctx.options.files.get(name)
     if local is None:
         body = join_blocks(caption_lines, False) if caption_lines else []
-        return not_imported(name, body or [rst.escape_line(alt or name)])
+        return not_imported(name, body or [rst.escape_line(shown or alt or name)])
     if not local.inline:
         return download_paragraph(name, local, caption, ctx)
     # Option values are not inline markup, but a backslash still escapes the line's end.
@@ -120,7 +122,7 @@ def media_link(name: str, text: str, ctx: Context, styles: Styles) -> list[Token
     ctx.images.append(name)
     local = ctx.options.files.get(name)
     if local is None:
-        return [("t", f"{text} [file not imported]", styles)]
+        return [("t", f"{text} {NOT_IMPORTED_MARK}", styles)]
     return [("a", rst.role("download", text, rst.escape_url(local.path)), styles)]
 
 

@@ -26,6 +26,17 @@ NO_STYLE: Styles = frozenset()
 BOLD: Styles = frozenset({"b"})
 
 _QUOTES = re.compile(r"('{2,})")
+# docutils links a bare URL or e-mail address it finds in text by itself. Wiki text the
+# parser left as text (inside <nowiki>, a bare address) is no link on the wiki either, and
+# links the wiki makes are written as links: so in text, both stay text.
+_LIVE_SCHEME = re.compile(r"(https?|mailto)(?=:\S)", re.IGNORECASE)
+_EMAIL_AT = re.compile(r"(?<=[-\w!~*'{|}/#?^`&=+$%])@(?=[-\w])")
+
+
+def escape_text(text: str) -> str:
+    """``text`` escaped to show verbatim in a paragraph: no markup, and no link docutils
+    would make of a URL or an e-mail address in it."""
+    return _EMAIL_AT.sub(r"\\@", _LIVE_SCHEME.sub(r"\1\\", rst.escape_inline(text)))
 
 
 def quote_tokens(text: str, styles: Styles) -> list[Token]:
@@ -159,12 +170,12 @@ class _Line:
         self.run.clear()
         style, self.style = self.style, None
         if not style or not text.strip():
-            self.pieces.append((rst.escape_inline(text), False))
+            self.pieces.append((escape_text(text), False))
             return
         mark = "**" if "b" in style else "*"
         if text[:1] == " ":
             self.pieces.append((" ", False))
-        self.pieces.append((mark + rst.escape_inline(text.strip()) + mark, True))
+        self.pieces.append((mark + escape_text(text.strip()) + mark, True))
         if text[-1:] == " ":
             self.pieces.append((" ", False))
 

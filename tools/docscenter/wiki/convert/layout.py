@@ -3,11 +3,14 @@ rules, and containers (``<div>``, ``<center>``...) whose contents stand on their
 
 from __future__ import annotations
 
+import re
+
 from mwparserfromhell.nodes import Node, Tag, Text
 
 from ... import rst
 from ...rst import Block, join_blocks
 from .context import Context
+from .wikinodes import BOLD_TAGS, ITALIC_TAGS, TRANSPARENT_TAGS, tag_name
 
 
 def blockquote(tag: Tag, ctx: Context) -> list[Block]:
@@ -24,6 +27,19 @@ def container(tag: Tag, ctx: Context) -> list[Block]:
         # Text right after the opening tag is not at a line start: never preformatted.
         nodes[0] = Text(nodes[0].value.lstrip(" \t"))
     return ctx.blocks(nodes, nested=not ctx.top_level)
+
+
+# Formatting tags that may span lines (<s>, <span>, <small>, <b>...): MediaWiki reads list,
+# table and heading lines inside them as it reads them anywhere, line by line.
+_SPANNING = TRANSPARENT_TAGS | BOLD_TAGS | ITALIC_TAGS
+_BLOCK_LINE = re.compile(r"\n(?:[*#:;=]|[ \t]*\{\|)")
+
+
+def holds_block_lines(tag: Tag) -> bool:
+    """Whether a formatting tag holds lines of block markup (list items, a table, a
+    heading): it then makes blocks, as a ``<div>``, instead of one paragraph of text."""
+    return (tag.contents is not None and tag_name(tag) in _SPANNING
+            and _BLOCK_LINE.search(str(tag.contents)) is not None)
 
 
 def poem(tag: Tag, ctx: Context) -> list[Block]:

@@ -42,10 +42,15 @@ def expand_text(text: str, ctx: Context) -> str:
         result = evaluate_call(name, params, ctx, transclude=True)
         return match[0] if result is None else result
 
+    def innermost(chunk: str) -> str:
+        if "{{{" in chunk:
+            chunk = transclusion.own_arguments(chunk)
+        return _INNERMOST.sub(call, chunk)
+
     for _ in range(_PASSES):
         if "{{" not in text:
             return text
-        expanded = _outside_literals(text, lambda chunk: _INNERMOST.sub(call, chunk))
+        expanded = _outside_literals(text, innermost)
         if expanded == text:
             break
         text = expanded

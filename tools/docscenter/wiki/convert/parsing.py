@@ -17,6 +17,7 @@ from mwparserfromhell.wikicode import Wikicode
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 _P_TAG = re.compile(r"</?p(?:\s[^<>]*)?/?>", re.I)
+_P_LINE_INDENT = re.compile(r"^[ \t]++(?=[^\n]*</?p(?:\s[^<>]*)?/?>)", re.I | re.M)
 _PROTECTED = re.compile(
     r"(<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?</\2\s*>)", re.I | re.S
 )
@@ -53,7 +54,8 @@ def preclean(text: str) -> str:
     # re.split with two groups yields: text, whole-match, tag-name, text, ...
     plain = [parts[i] for i in range(0, len(parts), 3)]
     joined = "\x00".join(plain)
-    joined = _P_TAG.sub("", joined)
+    # A line holding a <p> is never preformatted on the wiki: the tag goes, and its indent.
+    joined = _P_TAG.sub("", _P_LINE_INDENT.sub("", joined))
     balance: Counter[str] = Counter()
     for match in _BALANCED_TAG.finditer(joined):
         if not match[3]:  # <br/>-style tags neither open nor close

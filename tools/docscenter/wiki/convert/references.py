@@ -15,6 +15,9 @@ from .context import Context, Footnote
 from .inline import Styles, Token
 from .wikinodes import tag_name
 
+# A footnote the wiki gave no text (MediaWiki shows a citation error in its place).
+NO_TEXT = "(This reference has no text on the wiki page.)"
+
 
 def ref(tag: Tag, ctx: Context, styles: Styles) -> list[Token]:
     """``<ref>``: a footnote reference, its text kept for the footnote list."""
@@ -55,7 +58,7 @@ def _pending_footnotes(ctx: Context) -> list[Block]:
             note.emitted = True
             inner = join_blocks(ctx.blocks(note.body.nodes), False) if note.body else []
             if not inner:
-                inner = ["(This reference has no text on the wiki page.)"]
+                inner = [NO_TEXT]
             marker = f".. [#{note.label}]"
             if inner[0].startswith(".."):
                 lines = [marker, ""] + rst.indent(inner, 3)

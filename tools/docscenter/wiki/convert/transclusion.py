@@ -79,6 +79,12 @@ def _included_part(text: str) -> str:
     return _INCLUDEONLY_TAG.sub("", _NOINCLUDE.sub("", text))
 
 
+def own_arguments(text: str) -> str:
+    """A page read on its own has no parameters: ``{{{name|default}}}`` shows its default,
+    ``{{{name}}}`` stays as written, as MediaWiki shows the page."""
+    return _with_arguments(text, [])
+
+
 def _with_arguments(text: str, params: list[str]) -> str:
     """``{{{1}}}``, ``{{{name|default}}}`` replaced by the call's parameters or defaults;
     one neither gives stays as written, as MediaWiki shows it."""

@@ -13,10 +13,15 @@ from collections.abc import Iterable
 from mwparserfromhell.nodes import Comment, Heading, Node, Tag, Template, Text, Wikilink
 
 from ...rst import Block
-from . import code, headings, images, links, lists, templates, wiki_tables
+from . import code, headings, images, layout, links, lists, templates, wiki_tables
 from .context import Context
 from .parser_functions import expand
 from .wikinodes import MAGIC, is_blank, is_category, split_lines, tag_name
+
+# As MediaWiki's block pass: a line starting with a space is no preformatted text when it
+# holds one of these HTML tags ("  <p>text</p>" inside an HTML list is a paragraph).
+_NEVER_PRE = frozenset({"p", "li", "ul", "ol", "dl", "tr", "td", "th", "table", "pre", "h1",
+                        "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "hr", "center"})
 
 
 def walk(nodes: Iterable[Node], ctx: Context, nested: bool) -> list[Block]:
@@ -39,7 +44,12 @@ def line_blocks(nodes: list[Node], ctx: Context) -> list[Block]:
 def starts_block(node: Node, line: list[Node], ctx: Context) -> bool:
     """True when ``node``, found on ``line``, makes blocks of its own."""
     if isinstance(node, Tag):
-        return tag_name(node) in ctx.handlers.block_tags and not code.is_inline(node)
+        name = tag_name(node)
+        if name in ctx.handlers.block_tags:
+            return not code.is_inline(node)
+        if name in ctx.handlers.spanning_tags:
+            return layout.holds_block_lines(node) or code.holds_preformatted_lines(node)
+        return False
     if isinstance(node, Wikilink):
         return images.is_image(node)
     if isinstance(node, Template):
@@ -145,7 +155,8 @@ class _Walk:
         first = line[0]
         if not (isinstance(first, Text) and first.value.startswith(" ")):
             return False
-        return not any(starts_block(n, line, self.ctx) for n in line)
+        return not any(starts_block(n, line, self.ctx)
+                       or (isinstance(n, Tag) and tag_name(n) in _NEVER_PRE) for n in line)
 
     def preformatted_run(self, i: int) -> int:
         """Consecutive lines starting with a space make one code block."""

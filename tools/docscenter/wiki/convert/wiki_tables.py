@@ -11,7 +11,7 @@ from mwparserfromhell.nodes import Comment, Node, Tag, Text
 from ... import rst
 from ...rst import Block, join_blocks
 from .context import Context, SplitTable
-from .inline import inline_rst
+from .inline import escape_text, inline_rst
 from .parsing import LITERAL_SPANS, parse
 from .rst_tables import Cell, grid_table, list_table
 from .wikinodes import tag_name
@@ -77,9 +77,21 @@ class _TableReader:
 
 
 def _cell(tag: Tag, ctx: Context) -> Cell:
+    if _link_before_pipe(tag):
+        # "| See [[A|b]]| c": MediaWiki reads attributes before a cell's first "|" only
+        # when no link opens there; the whole cell is its text, with no attributes.
+        blocks = ctx.blocks(parse(str(tag)[len(tag.wiki_markup or ""):]).nodes)
+        return Cell(join_blocks(blocks, False), tag_name(tag) == "th")
     blocks = ctx.blocks(tag.contents.nodes)
     return Cell(join_blocks(blocks, False), tag_name(tag) == "th",
                 _span(tag, "colspan"), _span(tag, "rowspan"))
+
+
+def _link_before_pipe(tag: Tag) -> bool:
+    """A wiki-markup cell read as "attributes | text" whose part before the first "|" opens
+    a link (mwparserfromhell takes it for attributes)."""
+    return bool(tag.wiki_markup and tag.attributes
+                and "[[" in str(tag)[len(tag.wiki_markup):].split("|", 1)[0])
 
 
 def _span(node: Tag, name: str) -> int:
@@ -255,7 +267,7 @@ def lifted_table(number: int, ctx: Context) -> list[Block]:
         for header, raw in raw_row:
             text = raw.strip()
             if _PLAIN_CELL.match(text):
-                lines = [rst.escape_line(text)]
+                lines = [rst.escape_line_start(escape_text(" ".join(text.split())))]
                 row.append(Cell(lines if text else [], header))
                 continue
             # Anything else is parsed as a one-cell table: the same reading of attributes

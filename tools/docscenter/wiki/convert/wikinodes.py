@@ -46,7 +46,9 @@ BLOCK_TAGS = frozenset({
 # Tags whose contents are visible text (any other tag is shown as written, as MediaWiki does).
 TEXT_TAGS = (BOLD_TAGS | ITALIC_TAGS | CODE_TAGS | RAW_CODE_TAGS | TRANSPARENT_TAGS | BLOCK_TAGS
              | LIST_TAGS | {"sub", "sup", "table", "tr", "td", "th", "thead", "tbody", "tfoot"})
-MAGIC = re.compile(r"__[A-Z]+__|~{3,5}")  # behaviour switches and signatures: dropped
+# Behaviour switches are dropped. Signatures ("~~~~") are expanded only when a page is saved:
+# one left in stored text shows as typed on the wiki, and here.
+MAGIC = re.compile(r"__[A-Z]+__")
 
 
 def tag_name(tag: Tag) -> str:
