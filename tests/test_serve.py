@@ -4,6 +4,7 @@ preview server with it."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -31,10 +32,12 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str | None:
+    """The page, or None while it is not there (yet), or being written again by a rebuild
+    (the server may then send fewer bytes than it announced: an incomplete read)."""
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
         return None
 
 
