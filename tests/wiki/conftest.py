@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from docscenter.testing.corpus import wpd_export
 from docscenter.testing.mediawiki import (
@@ -100,3 +101,23 @@ def migration_wiki(migration_install: ReferenceWiki) -> Iterator[WikiServer]:
     """That wiki served on 127.0.0.1; its files are at its own address."""
     with migration_install.serve() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HTTPServer]:
+    """A local HTTP server for a module's tests (a hostile or scripted api.php). Threaded: a
+    dripping answer must not hold up the next request. One per module, since stopping a
+    server takes half a second."""
+    srv = HTTPServer(host="127.0.0.1", threaded=True)
+    srv.start()
+    yield srv
+    if srv.is_running():
+        srv.stop()
+
+
+@pytest.fixture
+def http(server: HTTPServer) -> Iterator[HTTPServer]:
+    """The module's server, with no handler left from the test before."""
+    server.clear()
+    yield server
+    server.clear()

@@ -26,24 +26,6 @@ from test_api import PAGES, SITEINFO, FakeWiki, Sleeps, answer, serve
 API = "/w/api.php"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    # Threaded: a dripping answer must not hold up the next request. One per module, since
-    # stopping a server takes half a second.
-    srv = HTTPServer(host="127.0.0.1", threaded=True)
-    srv.start()
-    yield srv
-    if srv.is_running():
-        srv.stop()
-
-
-@pytest.fixture
-def http(server: HTTPServer) -> Iterator[HTTPServer]:
-    server.clear()
-    yield server
-    server.clear()
-
-
 def client(url: str, sleep: Sleeps | None = None, hosts: tuple[str, ...] = (),
            **limits: Any) -> ApiClient:
     session = SourceSession(SourceLimits(**limits), redirect_hosts=hosts)

@@ -25,24 +25,6 @@ MEMORY_MB = 200
 CPU_SECONDS = 20
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    # Threaded: a dripping answer must not hold up the next request. One per module, since
-    # stopping a server takes half a second.
-    srv = HTTPServer(host="127.0.0.1", threaded=True)
-    srv.start()
-    yield srv
-    if srv.is_running():
-        srv.stop()
-
-
-@pytest.fixture
-def http(server: HTTPServer) -> Iterator[HTTPServer]:
-    server.clear()
-    yield server
-    server.clear()
-
-
 @pytest.fixture
 def storage(center: Path) -> Path:
     add_service(center, "storage")

@@ -10,10 +10,8 @@ import html
 import json
 import re
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -26,24 +24,6 @@ LINKING = ("See [[Never imported]], [[Media:Diagram.png|the diagram]], [[Storage
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 ATTRIBUTE = re.compile(r"""\b(?:href|src|action|formaction|srcset)\s*=\s*(["'])(.*?)\1""", re.S)
 SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    # Threaded: a dripping answer must not hold up the next request. One per module, since
-    # stopping a server takes half a second.
-    srv = HTTPServer(host="127.0.0.1", threaded=True)
-    srv.start()
-    yield srv
-    if srv.is_running():
-        srv.stop()
-
-
-@pytest.fixture
-def http(server: HTTPServer) -> Iterator[HTTPServer]:
-    server.clear()
-    yield server
-    server.clear()
 
 
 def link_schemes(build: Path) -> dict[str, set[str]]:
