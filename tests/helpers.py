@@ -22,9 +22,9 @@ from docscenter.testing.corpus import corpus_dir
 from docscenter.testing.dumps import SITE_BASE, Page, write_dump
 
 REPO = Path(__file__).resolve().parent.parent
-__all__ = ["REPO", "SITE_BASE", "Measured", "Page", "add_service", "corpus", "gzip_bomb",
-           "png", "run_cli", "run_measured", "snapshot", "sphinx_build", "uncoloured",
-           "write_dump"]
+__all__ = ["REPO", "SITE_BASE", "Measured", "Page", "add_service", "append", "corpus", "edit",
+           "gzip_bomb", "png", "run_cli", "run_measured", "snapshot", "sphinx_build",
+           "uncoloured", "write_dump"]
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -176,3 +176,15 @@ def gzip_bomb(expanded: int, chunk: int = 1 << 20) -> bytes:
     first = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
     again = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
     return first + again * (expanded // chunk - 1) + compressor.flush()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file ``path`` by ``new`` (``old`` must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    """Add ``text`` at the end of the file ``path``."""
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")

@@ -11,21 +11,11 @@ import pytest
 
 from docscenter.core.rst_scan import scan_text
 from docscenter.wiki.stubs import Provenance, render_stub
-from helpers import REPO, add_service, run_cli, sphinx_build
+from helpers import REPO, add_service, append, edit, run_cli, sphinx_build
 
 
 def check_json(root: Path, expected: int) -> dict:
     return json.loads(run_cli("-C", root, "check", "--format", "json", check=expected).stdout)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def test_fresh_center_and_new_services_check_clean(center: Path) -> None:

@@ -14,21 +14,11 @@ from pathlib import Path
 
 from docscenter import vcs
 from docscenter.wiki.stubs import Provenance, render_stub
-from helpers import add_service, run_cli, sphinx_build, uncoloured
+from helpers import add_service, append, edit, run_cli, sphinx_build, uncoloured
 
 WARNING = re.compile(r"^(?P<where>.+?): WARNING: (?P<message>.*) \[docscenter\.(?P<subtype>\w+)\]$")
 REPORTED = re.compile(r"^  (?P<where>\S+?): \[(?P<subtype>\w+)\] (?P<message>.*)$")
 Printed = set[tuple[str, str, str]]  # (location as printed, subtype, message)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def break_center(root: Path) -> None:

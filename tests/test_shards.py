@@ -21,7 +21,7 @@ from docscenter.core.center import Center
 from docscenter.shards.plan import split
 from docscenter.shards.search import read_index
 from docscenter.sphinxext.partial import documents_endpoints
-from helpers import add_service, run_cli
+from helpers import add_service, append, run_cli
 
 SERVICES = ("alpha", "beta", "gamma", "delta")
 
@@ -52,10 +52,6 @@ The :ref:`service-alpha` and :doc:`/services/delta/index` pages are examples, an
 :http:get:`/beta/1.0/(username)/info`.
 """)
     return root
-
-
-def append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
 def build_sharded(root: Path, parts: int = 2) -> None:
