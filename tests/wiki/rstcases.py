@@ -15,6 +15,7 @@ from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.directives.admonitions import BaseAdmonition
 from docutils.parsers.rst.directives.body import CodeBlock
 
+from docscenter.core.vocabulary import FILES_FOLDER
 from docscenter.wiki.convert import (
     ConvertOptions,
     PageRef,
@@ -22,7 +23,7 @@ from docscenter.wiki.convert import (
     heading_anchors,
     normalise_title,
 )
-from docscenter.wiki.file_names import FILES_FOLDER, file_key, file_kind, local_name
+from docscenter.wiki.file_names import file_key, file_kind, local_name
 from docscenter.wiki.options import LocalFile
 
 CASES = Path(__file__).parent / "cases"

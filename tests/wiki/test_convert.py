@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from docscenter.core.vocabulary import FILES_FOLDER
 from docscenter.wiki.convert import ConvertedPage, convert_fragment, convert_page
-from docscenter.wiki.file_names import FILES_FOLDER
 from helpers import png
 from rstcases import Case, all_cases, parse_rst, sibling_pages, unsafe_nodes
 

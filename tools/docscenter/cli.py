@@ -131,12 +131,11 @@ def new_service(name: str, **options: Any) -> None:
 
 def sphinx_command(center: Center, builder: str, jobs: str,
                    release: bool = False) -> list[str]:
-    """The sphinx-build command line docscenter uses: strict, parallel, output under build/
-    (``release``: placeholders and untouched stubs are findings too)."""
-    settings = ["-D", "docscenter_release=1"] if release else []
-    return [sys.executable, "-m", "sphinx", "build", "-b", builder, "-j", jobs,
-            "-d", str(center.build_dir / "doctrees"), "-W", "-n", "--keep-going", *settings,
-            str(center.root), str(center.build_dir / builder)]
+    """The sphinx-build command of ``docscenter build``: output under build/<builder>."""
+    from .sphinx_build import sphinx_command as command
+
+    return command(center, builder, jobs, center.build_dir / builder,
+                   center.build_dir / "doctrees", release=release)
 
 
 release_option = click.option(

@@ -47,10 +47,14 @@ IMAGE_DIRECTIVES: frozenset[str] = frozenset({"figure"})
 #: The role that links a file: written only for a file the import placed.
 DOWNLOAD_ROLE = "download"
 
+#: Where the import places a service's wiki files (images, attachments), in its folder.
+FILES_FOLDER = "_files"
+#: The names it gives them: a lower-case slug and one extension, never hidden, never a path.
+SAFE_FILE_NAME = r"[a-z0-9][a-z0-9-]*\.[a-z0-9]+"
+
 # A file the import placed, as a page of the service refers to it: ``_files/<safe name>``
-# from the service's folder, ``../_files/<safe name>`` from its wiki/ folder (the safe names
-# of docscenter.wiki.file_names: lower-case slug, one extension, never hidden, never a path).
-_IMPORTED_FILE = re.compile(r"\A(?:\.\./){0,2}_files/[a-z0-9][a-z0-9-]*\.[a-z0-9]+\Z")
+# from the service's folder, ``../_files/<safe name>`` from its wiki/ folder.
+_IMPORTED_FILE = re.compile(rf"\A(?:\.\./){{0,2}}{FILES_FOLDER}/{SAFE_FILE_NAME}\Z")
 
 #: Directives whose content is literal text, never reST.
 LITERAL_DIRECTIVES: frozenset[str] = frozenset({"code-block"})

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.center import Center
 from ..errors import UsageError
+from ..sphinx_build import sphinx_command
 from .collect import collect_shards
 from .links import ShardInventory
 from .manifest import MANIFEST, PREVIOUS
@@ -22,13 +22,11 @@ from .plan import check_services, part, shard_dir, shards_root
 ASSEMBLY_DIR = "assembly"
 
 
-def _sphinx(center: Center, jobs: str, setting: str, folder: Path,
+def _sphinx(center: Center, jobs: str, setting: tuple[str, str], folder: Path,
             release: bool) -> list[str]:
     """sphinx-build as ``docscenter build`` runs it (strict, parallel), into ``folder``."""
-    settings = ["-D", setting] + (["-D", "docscenter_release=1"] if release else [])
-    return [sys.executable, "-m", "sphinx", "build", "-b", "html", "-j", jobs,
-            "-d", str(folder / "doctrees"), "-W", "-n", "--keep-going", *settings,
-            str(center.root), str(folder / "html")]
+    return sphinx_command(center, "html", jobs, folder / "html", folder / "doctrees",
+                          dict([setting]), release=release)
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def build_shard(center: Center, services: list[str], jobs: str,
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / MANIFEST).is_file():
         (folder / MANIFEST).replace(folder / PREVIOUS)
-    setting = "docscenter_shard=" + ",".join(services)
+    setting = ("docscenter_shard", ",".join(services))
     done = subprocess.run(_sphinx(center, jobs, setting, folder, release), check=False)
     return ShardBuild(services, folder, min(done.returncode, 2))
 
@@ -93,7 +91,7 @@ def assemble(center: Center, jobs: str, release: bool = False) -> Assembly:
     shards = collect_shards(center)
     work = center.build_dir / ASSEMBLY_DIR
     shutil.rmtree(work, ignore_errors=True)  # the assembly is built afresh every time
-    setting = f"docscenter_assemble={shards_root(center).resolve()}"
+    setting = ("docscenter_assemble", str(shards_root(center).resolve()))
     done = subprocess.run(_sphinx(center, jobs, setting, work, release), check=False)
     html = center.build_dir / "html"
     if done.returncode != 0 or not (work / "html").is_dir():

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.center import Center
+from ..core.vocabulary import FILES_FOLDER
 from ..errors import UsageError
 from .api_answers import ImageInfo
 from .file_fetch import ApiFiles, Fetched, FileProblem, Missing, Refused, from_folder
-from .file_names import FILES_FOLDER, content_matches, file_kind, local_name
+from .file_names import content_matches, file_kind, local_name
 from .file_store import FileRecord, read_records, record_path, render_records
 from .mediawiki_client import ApiClient
 from .options import LocalFile

@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ..core.vocabulary import SAFE_FILE_NAME
 from .convert import LITERAL_SPANS, normalise_title
 from .naming import RESERVED, slugify
 
-FILES_FOLDER = "_files"  # in each service folder: the files its imported pages use
 INLINE = frozenset({"png", "jpg", "jpeg", "gif", "webp"})
 DOWNLOADS = frozenset({
     "svg", "pdf", "txt", "csv", "tsv", "json", "yaml", "yml", "log", "diff", "patch",
@@ -105,7 +105,7 @@ def local_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-_SAFE_NAME = re.compile(r"\A[a-z0-9][a-z0-9-]*\.[a-z0-9]+\Z")
+_SAFE_NAME = re.compile(rf"\A{SAFE_FILE_NAME}\Z")
 
 
 def is_safe_name(name: str) -> bool:

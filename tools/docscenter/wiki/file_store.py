@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.services import toml_value
+from ..core.vocabulary import FILES_FOLDER
 from ..errors import UsageError
-from .file_names import FILES_FOLDER, is_safe_name
+from .file_names import is_safe_name
 
 RECORD = "files.toml"
 _FIELDS = ("title", "name", "sha1", "sha256", "size", "mime", "source")
