@@ -1,6 +1,6 @@
-"""The parser builds the bare tags of list lines once per form and copies them, and reads the
-"<" of tags that never close as text at once (speed); the tree must be exactly the one
-mwparserfromhell builds, on the fixtures, the corpus and random text."""
+"""The parser builds its tree with a builder of its own, and reads the "<" of tags that never
+close as text at once (speed); the tree must be exactly the one mwparserfromhell builds, every
+attribute of every node, on the fixtures, the corpus and random text."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from mwparserfromhell.nodes import Node, Tag
 from mwparserfromhell.wikicode import Wikicode
 
 from docscenter.wiki.convert.parsing import parse, preclean
+from docscenter.wiki.convert.tree import SAMPLE, TreeBuilder, builder, builds_as_library, same_tree
 from helpers import corpus
 from rstcases import all_cases
 
@@ -43,6 +44,16 @@ def assert_same_tree(text: str) -> None:
     theirs = mwparserfromhell.parse(text, skip_style_tags=True)
     assert str(ours) == str(theirs) == text
     assert shape(ours) == shape(theirs)
+    assert same_tree(ours, theirs)
+
+
+def test_the_tree_builder_builds_the_library_tree() -> None:
+    assert builds_as_library() and isinstance(builder(), TreeBuilder)
+    assert_same_tree(SAMPLE)
+    # The comparison sees one attribute apart.
+    assert not same_tree(parse("<b>x</b>"), parse("<b>y</b>"))
+    assert not same_tree(parse("[[a|b]]"), parse("[[a]]"))
+    assert not same_tree(parse("* a"), parse("# a"))
 
 
 def test_list_markers_are_distinct_tags() -> None:
@@ -86,7 +97,9 @@ piece = st.sampled_from([
     "<nick>", "<Nick>", " <nick>", "</nick>", "<b>", "</b>", "<li>", "<br>", "<ref>", "<pre>",
     "<nowiki>", "</nowiki>", "<!--", "-->", "<div>", "</div>", "<julee x>", "<a-b_c>", "[[a|",
     "]]", "{{T|", "}}", "[", "{", "http://x.org/a", "x", " ", "\n", "\n ", "== h ==", "''",
-    "|", "=", "<math>", "</math>", "*", "\n*", "\n:", ";",
+    "|", "=", "<math>", "</math>", "*", "\n*", "\n:", ";", "&amp;", "&#65;", "&#x42;", "&bogus;",
+    "{{{a|", "}}}", "[http://x.org t]", '<span a="b" c=d e>', "</span>", "<br/>", "\n{|",
+    "\n|-", "\n|}", "\n!", "!!", "||", "\n----", "\'\'\'", "<hr>", "</br>", "<ref name=x/>",
 ])
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from typing import Any
 
 from mwparserfromhell import definitions
-from mwparserfromhell.nodes import Node, Tag
-from mwparserfromhell.parser import Parser, tokens
-from mwparserfromhell.parser.builder import Builder
+from mwparserfromhell.parser import Parser
 from mwparserfromhell.wikicode import Wikicode
+
+from .tree import builder
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
@@ -165,46 +164,9 @@ def _mark_unclosed(text: str) -> tuple[str, bool]:
     return "".join(chars), marked
 
 
-# -- building the tree: list markers made once -------------------------------------------------
-
-_MADE_LIMIT = 256  # forms of bare tags kept (hostile pages could name endless new tags)
-# Bare tags (no attributes, no contents) by the tokens they are read from: ("*" and "li"...).
-_MADE: dict[tuple[Any, ...], Tag] = {}
-
-
-class _Builder(Builder):
-    """mwparserfromhell's builder, except for bare self-closing tags: the marker of every
-    list line ("*", "#", ":", ";" make one tag each, "**" two) and ``<br/>``. Their tokens
-    (open, name, self-close) say all there is to them, and building one runs through several
-    conversions to wikicode, costly on list-heavy pages: each form is built once (by the
-    builder itself) and copied afterwards. The copies share the form's name and attribute
-    list; the converter never changes a tag, it reads it."""
-
-    def _handle_token(self, token: Any) -> Node:
-        pending = self._tokens
-        if (type(token) is tokens.TagOpenOpen and len(pending) > 1
-                and type(pending[-1]) is tokens.Text
-                and type(pending[-2]) is tokens.TagCloseSelfclose):
-            key = (tuple(token.items()), pending[-1].text, tuple(pending[-2].items()))
-            made = _MADE.get(key)
-            if made is None:
-                # The builder's own way; it takes the name and the close.
-                made = super()._handle_token(token)  # type: ignore[no-untyped-call]
-                if len(_MADE) >= _MADE_LIMIT:
-                    return made  # type: ignore[no-any-return]
-                _MADE[key] = made
-            else:
-                del pending[-2:]
-            copy = Tag.__new__(Tag)
-            copy.__dict__.update(made.__dict__)
-            return copy
-        node: Node = super()._handle_token(token)  # type: ignore[no-untyped-call]
-        return node
-
-
 class _Parser(Parser):
-    """mwparserfromhell's parser (its tokenizer) with the builder above."""
+    """mwparserfromhell's parser (its tokenizer) with the tree builder of :mod:`.tree`."""
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
-        self._builder = _Builder()  # type: ignore[no-untyped-call]
+        self._builder = builder()

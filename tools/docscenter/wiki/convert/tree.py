@@ -1,0 +1,315 @@
+"""The tree of a page from mwparserfromhell's tokens: the library's own tree, built for less.
+
+mwparserfromhell's builder makes each node through its public constructor, whose setters read
+every part again through ``parse_anything`` (which imports inside the function on each call):
+on the corpus that was a fifth of the whole conversion. :class:`TreeBuilder` reads the tokens
+as the library's builder does and makes the common nodes (text, tags, links, templates and
+their parameters, headings, wikicode) by setting the attributes their constructors would set;
+the rare ones (comments, entities, arguments, tag attributes) still go through their
+constructors. Whether the installed mwparserfromhell keeps its nodes as assumed is checked
+once, on a sample holding every kind of token (:func:`builds_as_library`); when it does not,
+:func:`builder` gives the library's own builder.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, TypeVar
+
+from mwparserfromhell.nodes import (
+    Argument,
+    Comment,
+    ExternalLink,
+    Heading,
+    HTMLEntity,
+    Node,
+    Tag,
+    Template,
+    Text,
+    Wikilink,
+)
+from mwparserfromhell.nodes.extras import Attribute, Parameter
+from mwparserfromhell.parser import ParserError, tokens
+from mwparserfromhell.parser.builder import Builder
+from mwparserfromhell.smart_list import SmartList
+from mwparserfromhell.wikicode import Wikicode
+
+
+def _code(nodes: list[Any]) -> Wikicode:
+    code = Wikicode.__new__(Wikicode)
+    code.__dict__["_nodes"] = SmartList(nodes)  # type: ignore[no-untyped-call]
+    return code
+
+
+N = TypeVar("N")
+
+
+def _made(kind: type[N], fields: dict[str, Any]) -> N:
+    """A node of ``kind`` holding ``fields``, its constructor not run."""
+    node: N = object.__new__(kind)
+    node.__dict__ = fields
+    return node
+
+
+def _malformed(message: str) -> Exception:
+    return ParserError(message)  # type: ignore[no-untyped-call]
+
+
+_TEMPLATE_ENDS = (tokens.TemplateParamSeparator, tokens.TemplateClose)
+_PARAMETER_ENDS = (tokens.TemplateParamEquals, *_TEMPLATE_ENDS)
+_ARGUMENT_ENDS = (tokens.ArgumentSeparator, tokens.ArgumentClose)
+_WIKILINK_ENDS = (tokens.WikilinkSeparator, tokens.WikilinkClose)
+_EXTERNAL_ENDS = (tokens.ExternalLinkSeparator, tokens.ExternalLinkClose)
+_TAG_PARTS = (tokens.TagAttrStart, tokens.TagCloseOpen, tokens.TagOpenClose,
+              tokens.TagCloseSelfclose, tokens.TagCloseClose)
+_ATTRIBUTE_PARTS = (tokens.TagAttrEquals, tokens.TagAttrQuote, tokens.TagAttrStart,
+                    tokens.TagCloseOpen, tokens.TagCloseSelfclose)
+
+
+class TreeBuilder:
+    """Builds a :class:`Wikicode` tree out of the tokenizer's tokens (see the module)."""
+
+    def __init__(self) -> None:
+        self._tokens: list[Any] = []
+        self._at = 0
+
+    def build(self, stream: list[Any]) -> Wikicode:
+        self._tokens, self._at = stream, 0
+        nodes, _end = self._until(())
+        self._tokens = []
+        return _code(nodes)
+
+    def _until(self, ends: tuple[type[Any], ...]) -> tuple[list[Node], Any]:
+        """The nodes up to the first token of a type in ``ends``, and that token (read)."""
+        stream, text, new = self._tokens, tokens.Text, object.__new__
+        nodes: list[Node] = []
+        while self._at < len(stream):
+            token = stream[self._at]
+            self._at += 1
+            kind = type(token)
+            if kind is text:  # most tokens: a text node made here
+                node = new(Text)
+                node.__dict__ = {"_value": token["text"]}
+                nodes.append(node)
+            elif kind in ends:
+                return nodes, token
+            else:
+                handler = _HANDLERS.get(kind)
+                if handler is None:
+                    raise _malformed(f"unexpected {kind.__name__} token")
+                nodes.append(handler(self, token))
+        if ends:
+            raise _malformed(f"no {ends[-1].__name__} token")
+        return nodes, None
+
+    def _back(self) -> None:
+        """Read the last token again (it ends what the caller reads, too)."""
+        self._at -= 1
+
+    def _template(self, _token: Any) -> Template:
+        nodes, end = self._until(_TEMPLATE_ENDS)
+        name = _code(nodes)
+        params: list[Parameter] = []
+        default = 1
+        while type(end) is tokens.TemplateParamSeparator:
+            param = self._parameter(default)
+            params.append(param)
+            default += not param.showkey
+            _nothing, end = self._until(_TEMPLATE_ENDS)
+        return _made(Template, {"_name": name, "_params": params})
+
+    def _parameter(self, default: int) -> Parameter:
+        key, showkey = None, False
+        nodes, end = self._until(_PARAMETER_ENDS)
+        while type(end) is tokens.TemplateParamEquals:
+            key, showkey = _code(nodes), True
+            nodes, end = self._until(_PARAMETER_ENDS)
+        self._back()
+        if key is None:
+            key = _code([_made(Text, {"_value": str(default)})])
+        return _made(Parameter, {"_name": key, "_value": _code(nodes), "_showkey": showkey})
+
+    def _argument(self, _token: Any) -> Argument:
+        name = None
+        nodes, end = self._until(_ARGUMENT_ENDS)
+        while type(end) is tokens.ArgumentSeparator:
+            name = _code(nodes)
+            nodes, end = self._until(_ARGUMENT_ENDS)
+        if name is None:
+            return Argument(_code(nodes))
+        return Argument(name, _code(nodes))
+
+    def _wikilink(self, _token: Any) -> Wikilink:
+        title = None
+        nodes, end = self._until(_WIKILINK_ENDS)
+        while type(end) is tokens.WikilinkSeparator:
+            title = _code(nodes)
+            nodes, end = self._until(_WIKILINK_ENDS)
+        if title is None:
+            return _made(Wikilink, {"_title": _code(nodes), "_text": None})
+        return _made(Wikilink, {"_title": title, "_text": _code(nodes)})
+
+    def _external_link(self, token: Any) -> ExternalLink:
+        url, suppress_space = None, None
+        nodes, end = self._until(_EXTERNAL_ENDS)
+        while type(end) is tokens.ExternalLinkSeparator:
+            url, suppress_space = _code(nodes), end.get("suppress_space")
+            nodes, end = self._until(_EXTERNAL_ENDS)
+        if url is None:
+            url, title = _code(nodes), None
+        else:
+            title = _code(nodes)
+        return _made(ExternalLink, {"_url": url, "_title": title,
+                                    "_brackets": bool(token.get("brackets")),
+                                    "suppress_space": suppress_space is True})
+
+    def _entity(self, _token: Any) -> HTMLEntity:
+        stream = self._tokens
+        first = stream[self._at]
+        if type(first) is tokens.HTMLEntityNumeric:
+            second = stream[self._at + 1]
+            if type(second) is tokens.HTMLEntityHex:
+                self._at += 4  # numeric, hex, text, end
+                return HTMLEntity(stream[self._at - 2]["text"], named=False, hexadecimal=True,
+                                  hex_char=second.get("char"))
+            self._at += 3  # numeric, text, end
+            return HTMLEntity(second["text"], named=False, hexadecimal=False)
+        self._at += 2  # text, end
+        return HTMLEntity(first["text"], named=True, hexadecimal=False)
+
+    def _heading(self, token: Any) -> Heading:
+        nodes, _end = self._until((tokens.HeadingEnd,))
+        return _made(Heading, {"_title": _code(nodes), "_level": token["level"]})
+
+    def _comment(self, _token: Any) -> Comment:
+        nodes, _end = self._until((tokens.CommentEnd,))
+        return Comment(_code(nodes))
+
+    def _attribute(self, start: Any) -> Attribute:
+        name, quotes = None, None
+        nodes, end = self._until(_ATTRIBUTE_PARTS)
+        while True:
+            kind = type(end)
+            if kind is tokens.TagAttrEquals:
+                name = _code(nodes)
+                nodes, end = self._until(_ATTRIBUTE_PARTS)
+            elif kind is tokens.TagAttrQuote:
+                quotes = end.get("char")
+                more, end = self._until(_ATTRIBUTE_PARTS)
+                nodes += more
+            else:
+                break
+        self._back()
+        value: Wikicode | None = _code(nodes)
+        if not name:
+            name, value = value, None
+        return Attribute(name, value, quotes, start.get("pad_first"),
+                         start.get("pad_before_eq"), start.get("pad_after_eq"))
+
+    def _tag(self, token: Any) -> Tag:
+        markup: str | None = token.get("wiki_markup")
+        closing_markup = markup
+        name = contents = closing = None
+        separator = padding = None
+        attrs: list[Attribute] = []
+        held: list[Node] = []
+        while True:
+            nodes, end = self._until(_TAG_PARTS)
+            held += nodes
+            kind = type(end)
+            if kind is tokens.TagAttrStart:
+                attrs.append(self._attribute(end))
+            elif kind is tokens.TagCloseOpen:
+                separator, padding = end.get("wiki_markup"), end.get("padding") or ""
+                name, held = _code(held), []
+            elif kind is tokens.TagOpenClose:
+                closing_markup = end.get("wiki_markup")
+                contents, held = _code(held), []
+            else:
+                break
+        self_closing = kind is tokens.TagCloseSelfclose
+        if self_closing:
+            closing_markup = end.get("wiki_markup")
+            name, padding = _code(held), end.get("padding") or ""
+        else:
+            closing = _code(held)
+        if name is None or padding is None:
+            raise _malformed("a tag closed before its name")
+        return _made(Tag, {
+            "_tag": name, "_closing_tag": name if closing is None else closing,
+            "_contents": _code([]) if contents is None else contents,
+            "_attrs": attrs, "_wiki_markup": markup or None,
+            "_closing_wiki_markup": markup or None if closing_markup is None
+            else closing_markup or None,
+            "_self_closing": self_closing, "_invalid": bool(token.get("invalid")),
+            "_implicit": self_closing and bool(end.get("implicit")), "_padding": padding,
+            "_wiki_style_separator": separator or None,
+        })
+
+
+_HANDLERS: dict[type[Any], Any] = {
+    tokens.TemplateOpen: TreeBuilder._template,
+    tokens.ArgumentOpen: TreeBuilder._argument,
+    tokens.WikilinkOpen: TreeBuilder._wikilink,
+    tokens.ExternalLinkOpen: TreeBuilder._external_link,
+    tokens.HTMLEntityStart: TreeBuilder._entity,
+    tokens.HeadingStart: TreeBuilder._heading,
+    tokens.CommentStart: TreeBuilder._comment,
+    tokens.TagOpenOpen: TreeBuilder._tag,
+}
+
+
+def same_tree(ours: Any, theirs: Any) -> bool:
+    """Whether two trees (or nodes, or parts of them) are alike in every attribute."""
+    if type(ours) is not type(theirs):
+        return False
+    if isinstance(ours, list):
+        return len(ours) == len(theirs) and all(map(same_tree, ours, theirs))
+    if hasattr(ours, "__dict__"):
+        mine, yours = vars(ours), vars(theirs)
+        return mine.keys() == yours.keys() and all(same_tree(mine[k], yours[k]) for k in mine)
+    return bool(ours == theirs)
+
+
+# Every kind of token the tokenizer makes, as the converter parses (style quotes as text).
+SAMPLE = """== Head <!-- c --> ==
+Text ''quoted'' &amp; &#65; &#x42; {{T|a|k=v|2=two|=empty|x=y=z}} {{{arg}}} {{{arg|def}}}
+[[Page]] [[Page|text [[inner]]]] [http://example.org] [http://example.org title]
+http://example.org/bare <b class="x" id='y' z=w empty>bold</b> <br/> <br> </br> <hr />
+<ref name=a>note</ref> <span title="{{T}}">s</span><nowiki>[[n]]</nowiki>
+* item
+## item
+; term : definition
+----
+{| class="t"
+|+ caption
+|- style="x"
+! h1 !! h2
+| c1 || style="s" | c2
+|}
+<pre>pre</pre>"""
+
+
+def builds_as_library(text: str = SAMPLE) -> bool:
+    """Whether :class:`TreeBuilder` builds the tree mwparserfromhell's builder builds."""
+    from mwparserfromhell.parser import Parser
+
+    parser = Parser()  # type: ignore[no-untyped-call]
+    stream = parser._tokenizer.tokenize(text, 0, True)
+    theirs = Builder().build(list(stream))  # type: ignore[no-untyped-call]
+    try:
+        ours = TreeBuilder().build(list(stream))
+    except (ParserError, KeyError, TypeError, IndexError):
+        return False
+    return str(ours) == text and same_tree(ours, theirs)
+
+
+@functools.cache
+def _checked() -> bool:
+    return builds_as_library()
+
+
+def builder() -> Any:
+    """The builder to use: :class:`TreeBuilder` when it builds the library's tree (checked
+    once per process)."""
+    return TreeBuilder() if _checked() else Builder()  # type: ignore[no-untyped-call]
