@@ -175,6 +175,10 @@ PIECES = st.one_of(
     st.sampled_from([".. _t: javascript:x", ".. _t:", "__ data:x", ".. |s| image:: x",
                      ".. [#r] text", "::", "text::", "", "   ", "* ", "| ", "+---+", "#. ",
                      ":field: ", "- ", "..", "`", "\\"]),
+    st.sampled_from([".. code-block:: text", ".. code-block::", "   .. code-block:: x",
+                     "   javascript:x", "     .. raw:: html", "   :file:`x`", "  data:x", "\t",
+                     "`t <https://x.example/File:a>`__", "<https://x/javascript:y>`__",
+                     "`t <https://x.example/a>`_ data:x", "<x data:y>`_"]),
     st.text(alphabet=" .:`<>*|-_\\abcx\n", max_size=8),
 )
 TEXTS = st.lists(st.lists(PIECES, min_size=1, max_size=3).map("".join), max_size=10).map(
@@ -186,6 +190,23 @@ TEXTS = st.lists(st.lists(PIECES, min_size=1, max_size=3).map("".join), max_size
 def test_the_screen_clears_only_what_parsing_clears(text: str) -> None:
     if not stub_screen.needs_full_check(text, LINK_SCHEMES):
         assert stub_check.parsed_markup(text, LINK_SCHEMES) == []
+
+
+def test_the_screen_reads_past_what_docutils_never_reads() -> None:
+    code = "   javascript:alert(1)\n   .. raw:: html\n   :file:`/etc/passwd`\n"
+    literal = f"Text.\n\n.. code-block:: text\n\n{code}\nMore text.\n"
+    target = "See `the file <https://w.example/File:a.png>`__ and `t <https://w.example/>`_.\n"
+    for text in (literal, target):
+        assert not stub_screen.needs_full_check(text, LINK_SCHEMES), text
+        assert stub_check.parsed_markup(text, LINK_SCHEMES) == []
+    # Right under a paragraph line the directive is that paragraph's text, and what is
+    # indented below it is a block quote docutils reads: screened, and refused.
+    under = f"Text.\n.. code-block:: text\n\n{code}"
+    # Before the first blank line, lines are the directive's arguments and options.
+    options = ".. code-block:: text\n   :caption: javascript:alert(1)\n\n   code\n"
+    for text in (under, options):
+        assert stub_screen.needs_full_check(text, LINK_SCHEMES), text
+    assert stub_check.parsed_markup(under, LINK_SCHEMES) != []
 
 
 def test_the_screen_sends_every_hostile_piece_to_the_full_check() -> None:

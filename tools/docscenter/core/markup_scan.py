@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .blocks import block_end, indent
 from .vocabulary import LITERAL_DIRECTIVES, Markup, directive_markup, role_markup
 
 #: At most this many pieces of markup are noted per page.
@@ -35,26 +36,12 @@ _INLINE_LITERAL = re.compile(r"``.+?``", re.DOTALL)
 _LITERAL = LITERAL_DIRECTIVES | {"code", "sourcecode", "raw", "math", "literalinclude"}
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _block_end(lines: list[str], start: int, base: int) -> int:
-    """Index after the block indented deeper than ``base`` that starts at ``start``."""
-    end = start
-    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > base):
-        end += 1
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return end
-
-
 def _options(lines: list[str], start: int, base: int) -> list[str]:
     """The option names right under a directive line (its field list, up to a blank line)."""
     names = []
     for line in lines[start:]:
         option = _OPTION.match(line)
-        if not line.strip() or _indent(line) <= base or option is None:
+        if not line.strip() or indent(line) <= base or option is None:
             break
         names.append(option["name"].strip())
     return names
@@ -88,7 +75,7 @@ class _Scan:
                 if match["name"].lower() not in _LITERAL:
                     index += 1
                     continue
-                end = _block_end(self.lines, index + 1, base)
+                end = block_end(self.lines, index + 1, base)
                 self.blank(index, end)
                 index = end
                 continue
@@ -99,8 +86,8 @@ class _Scan:
             comment = _COMMENT.match(line)
             literal = line.rstrip().endswith("::")
             if comment or literal:
-                base = _indent(line)
-                end = _block_end(self.lines, index + 1, base)
+                base = indent(line)
+                end = block_end(self.lines, index + 1, base)
                 self.blank(index if comment else index + 1, end)
                 index = max(end, index + 1)
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .blocks import block_end, indent
 from .conflicts import conflict_lines
 from .index import PageFacts
 from .markup_scan import foreign_markup
@@ -26,21 +27,6 @@ WEB_LINK = re.compile(r"https?://[^\s<>`]+")
 # Directives whose content is not reST: nothing in them is a section, a role or a term.
 LITERAL_DIRECTIVES = {"code-block", "code", "sourcecode", "literalinclude", "highlight",
                       "raw", "math", "parsed-literal", "productionlist"}
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _block_end(lines: list[str], start: int, base: int) -> int:
-    """Index after the indented block that follows line ``start - 1`` (indent > ``base``)."""
-    end = start
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if line.strip() and _indent(line) <= base:
-            break
-        end = index + 1
-    return end
 
 
 def normalize(target: str) -> str:
@@ -71,7 +57,7 @@ def _walk(page: PageFacts, lines: list[str]) -> list[str]:
         directive = DIRECTIVE.match(line)
         if directive:
             base, name = len(directive[1]), directive[2].removeprefix("std:")
-            end = _block_end(lines, index + 1, base)
+            end = block_end(lines, index + 1, base)
             if name == "toctree":
                 _scan_toctree(page, lines, index + 1, end)
             elif name == "glossary":
@@ -82,12 +68,12 @@ def _walk(page: PageFacts, lines: list[str]) -> list[str]:
             continue
         if line.startswith("..") and not line.startswith(".. _"):
             # A comment: its indented continuation is not content either.
-            end = _block_end(lines, index + 1, _indent(line))
+            end = block_end(lines, index + 1, indent(line))
             _blank(masked, index, end)
             index = end
             continue
         if line.rstrip().endswith("::") and not line.lstrip().startswith(".."):
-            end = _block_end(lines, index + 1, _indent(line))
+            end = block_end(lines, index + 1, indent(line))
             _blank(masked, index + 1, end)
             index = end
             continue
@@ -152,8 +138,8 @@ def _scan_glossary(page: PageFacts, lines: list[str], start: int, end: int) -> N
                if lines[i].strip() and not lines[i].strip().startswith(":")]
     if not content:
         return
-    term_indent = min(_indent(lines[i]) for i in content)
+    term_indent = min(indent(lines[i]) for i in content)
     for index in content:
-        if _indent(lines[index]) == term_indent:
+        if indent(lines[index]) == term_indent:
             term = re.split(r"\s+:\s+", lines[index].strip(), maxsplit=1)[0]
             page.terms.append((normalize(term), index + 1))

@@ -7,6 +7,11 @@ target. A stub in which none of these appears with a name outside the importer's
 (or a scheme outside the allowed ones), whose allowed directives stand alone at the start of
 their line with only the options the converter writes, holds nothing the full check could
 refuse. Anything else, even a harmless look-alike, goes to the full check.
+
+What docutils never reads as markup is not screened: the content of a literal directive (a
+``code-block`` standing after a blank line, its content after the first blank line of its
+block) and, when looking for addresses in text, the rest of an embedded link target whose
+scheme was already judged.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from collections.abc import Collection
 
 from docutils.utils import urischemes
 
+from ..core.blocks import block_end, indent
 from ..core.vocabulary import (
     DIRECTIVES,
     IMAGE_DIRECTIVES,
+    LITERAL_DIRECTIVES,
     ROLES,
     is_web_address,
 )
@@ -46,14 +53,48 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 def needs_full_check(text: str, link_schemes: Collection[str]) -> bool:
     """True unless ``text`` clearly holds only what the converter writes."""
     allowed = frozenset(link_schemes)
+    text = without_literal_content(text)
     if any(_role_suspect(m["name"]) for m in _ROLE.finditer(text)):
         return True
-    if _SUFFIX_ROLE.search(text) or _TARGET.search(text) or _standalone(text, allowed):
+    if _SUFFIX_ROLE.search(text) or _TARGET.search(text):
+        return True
+    if _standalone(_EMBEDDED_TARGET.sub("<>`_", text), allowed):
         return True
     if any(_embedded_suspect(m["scheme"], allowed) for m in _EMBEDDED.finditer(text)):
         return True
     lines = text.split("\n")
     return any(_directive_suspect(m, text, lines) for m in _DIRECTIVE.finditer(text))
+
+
+_LITERAL_DIRECTIVE = re.compile(
+    rf"^(?P<indent> *)\.\. +(?:{'|'.join(map(re.escape, sorted(LITERAL_DIRECTIVES)))})::(?: |$)",
+    re.M)
+# An embedded target ("`text <http://x/File:y>`__"): docutils takes it whole, so a colon after
+# its scheme (which _EMBEDDED judges) starts no address.
+_EMBEDDED_TARGET = re.compile(r"<[^<>\s`\\]*>`_")
+
+
+def without_literal_content(text: str) -> str:
+    """``text`` with the content of its literal directives blanked (see the module). Only a
+    directive after a blank line (or first) counts: right under a paragraph line it is that
+    paragraph's text, and what is indented below it is read."""
+    if "\t" in text:  # docutils' tab stops: not worth following here
+        return text
+    lines = text.split("\n")
+    line, scanned = 0, 0
+    for match in _LITERAL_DIRECTIVE.finditer(text):
+        line += text.count("\n", scanned, match.start())
+        scanned = match.start()
+        if line and lines[line - 1].strip():
+            continue
+        base = len(match["indent"])
+        start = line + 1
+        while start < len(lines) and lines[start].strip() and indent(lines[start]) > base:
+            start += 1  # its arguments and options, up to a blank line
+        if start < len(lines) and not lines[start].strip():
+            end = block_end(lines, start, base)
+            lines[start:end] = [""] * (end - start)
+    return "\n".join(lines)
 
 
 def _standalone(text: str, allowed: frozenset[str]) -> bool:
