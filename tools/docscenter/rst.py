@@ -70,9 +70,12 @@ def escape_schemes(text: str) -> str:
     return "".join(out)
 
 
+_COLON = re.compile(r":(?=\S)")
+
+
 def _colons(text: str) -> list[int]:
     """Positions of the colons followed by something a URI may go on with."""
-    return [m.start() for m in re.finditer(r":(?=\S)", text)]
+    return [m.start() for m in _COLON.finditer(text)]
 
 
 def escape_line_start(line: str) -> str:

@@ -34,8 +34,8 @@ from .wikinodes import (
 )
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits ("a_b" is two words: templates show "a b")
-# The same words in ASCII text, found three times as fast (most pages are ASCII).
-_ASCII_WORD = re.compile(r"[^\W_]+", re.ASCII)
+# The same words in ASCII text (most pages), split apart more than twice as fast as found.
+_ASCII_APART = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _LIFTED = re.compile(r"\x01T\d+\x01")  # where wiki_tables.lift_tables took a table out
 # Tags whose contents stand apart from the text around them (words never run across).
 _APART = BLOCK_TAGS | {"li", "dt", "dd", "tr", "td", "th", "br", "caption"}
@@ -83,7 +83,9 @@ def _words(text: str) -> list[str]:
 
 
 def _find_words(text: str) -> list[str]:
-    return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
+    if text.isascii():
+        return text.translate(_ASCII_APART).split()
+    return _WORD.findall(text)
 
 
 def _raw_text(raw: str) -> str:

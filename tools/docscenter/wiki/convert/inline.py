@@ -36,7 +36,13 @@ _EMAIL_AT = re.compile(r"(?<=[-\w!~*'{|}/#?^`&=+$%])@(?=[-\w])")
 def escape_text(text: str) -> str:
     """``text`` escaped to show verbatim in a paragraph: no markup, and no link docutils
     would make of a URL or an e-mail address in it."""
-    return _EMAIL_AT.sub(r"\\@", _LIVE_SCHEME.sub(r"\1\\", rst.escape_inline(text)))
+    text = rst.escape_inline(text)
+    # Each substitution only where it has work (most text has neither).
+    if ":" in text:
+        text = _LIVE_SCHEME.sub(r"\1\\", text)
+    if "@" in text:
+        text = _EMAIL_AT.sub(r"\\@", text)
+    return text
 
 
 def quote_tokens(text: str, styles: Styles) -> list[Token]:
