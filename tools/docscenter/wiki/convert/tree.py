@@ -37,7 +37,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 def _code(nodes: list[Any]) -> Wikicode:
     code = Wikicode.__new__(Wikicode)
-    code.__dict__["_nodes"] = SmartList(nodes)  # type: ignore[no-untyped-call]
+    code._nodes = SmartList(nodes)  # type: ignore[no-untyped-call]
     return code
 
 
@@ -47,7 +47,7 @@ N = TypeVar("N")
 def _made(kind: type[N], fields: dict[str, Any]) -> N:
     """A node of ``kind`` holding ``fields``, its constructor not run."""
     node: N = object.__new__(kind)
-    node.__dict__ = fields
+    node.__dict__.update(fields)  # the instance's own dict stays a compact, key-sharing one
     return node
 
 
@@ -70,11 +70,12 @@ class TreeBuilder:
     """Builds a :class:`Wikicode` tree out of the tokenizer's tokens (see the module)."""
 
     def __init__(self) -> None:
-        self._tokens: list[Any] = []
-        self._at = 0
+        self._tokens: list[Any] = []  # the tokens still to read, the next one last
 
     def build(self, stream: list[Any]) -> Wikicode:
-        self._tokens, self._at = stream, 0
+        # Read from the end, each token dropped once read (memory stays as the library's).
+        stream.reverse()
+        self._tokens = stream
         nodes, _end = self._until(())
         self._tokens = []
         return _code(nodes)
@@ -83,13 +84,12 @@ class TreeBuilder:
         """The nodes up to the first token of a type in ``ends``, and that token (read)."""
         stream, text, new = self._tokens, tokens.Text, object.__new__
         nodes: list[Node] = []
-        while self._at < len(stream):
-            token = stream[self._at]
-            self._at += 1
+        while stream:
+            token = stream.pop()
             kind = type(token)
             if kind is text:  # most tokens: a text node made here
                 node = new(Text)
-                node.__dict__ = {"_value": token["text"]}
+                node._value = token["text"]
                 nodes.append(node)
             elif kind in ends:
                 return nodes, token
@@ -102,9 +102,9 @@ class TreeBuilder:
             raise _malformed(f"no {ends[-1].__name__} token")
         return nodes, None
 
-    def _back(self) -> None:
-        """Read the last token again (it ends what the caller reads, too)."""
-        self._at -= 1
+    def _back(self, token: Any) -> None:
+        """Read ``token`` again (it ends what the caller reads, too)."""
+        self._tokens.append(token)
 
     def _template(self, _token: Any) -> Template:
         nodes, end = self._until(_TEMPLATE_ENDS)
@@ -124,7 +124,7 @@ class TreeBuilder:
         while type(end) is tokens.TemplateParamEquals:
             key, showkey = _code(nodes), True
             nodes, end = self._until(_PARAMETER_ENDS)
-        self._back()
+        self._back(end)
         if key is None:
             key = _code([_made(Text, {"_value": str(default)})])
         return _made(Parameter, {"_name": key, "_value": _code(nodes), "_showkey": showkey})
@@ -164,17 +164,17 @@ class TreeBuilder:
                                     "suppress_space": suppress_space is True})
 
     def _entity(self, _token: Any) -> HTMLEntity:
-        stream = self._tokens
-        first = stream[self._at]
+        read = self._tokens.pop
+        first = read()
         if type(first) is tokens.HTMLEntityNumeric:
-            second = stream[self._at + 1]
+            second = read()
             if type(second) is tokens.HTMLEntityHex:
-                self._at += 4  # numeric, hex, text, end
-                return HTMLEntity(stream[self._at - 2]["text"], named=False, hexadecimal=True,
+                text, _end = read(), read()
+                return HTMLEntity(text["text"], named=False, hexadecimal=True,
                                   hex_char=second.get("char"))
-            self._at += 3  # numeric, text, end
+            read()  # the end
             return HTMLEntity(second["text"], named=False, hexadecimal=False)
-        self._at += 2  # text, end
+        read()  # the end
         return HTMLEntity(first["text"], named=True, hexadecimal=False)
 
     def _heading(self, token: Any) -> Heading:
@@ -199,7 +199,7 @@ class TreeBuilder:
                 nodes += more
             else:
                 break
-        self._back()
+        self._back(end)
         value: Wikicode | None = _code(nodes)
         if not name:
             name, value = value, None
