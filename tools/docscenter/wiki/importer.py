@@ -121,13 +121,16 @@ def _convert(shared: _Shared, task: _Task) -> _Done:
 
 def _stage(root: Path, task: _Task, new_stub: str) -> tuple[Decision, str | None]:
     """Decide what to do with the page's file and stage what to write: the text to install
-    and, beside it (``.wiki``), the stub as converted, to decide again at install time."""
+    and the stub as converted, to decide again at install time (see :func:`.install.converted`:
+    beside it, as ``.wiki``, unless it is the text to install)."""
     current = read_current(task.path)
     bases = BaseStore(root)
     decision = decide(task.path, current, new_stub, task.provenance.revision, task.force, bases)
     if task.staged is not None:
         bases.save(body_of(new_stub))  # the base of the next merge
-        task.staged.with_suffix(".wiki").write_text(new_stub, encoding="utf-8", newline="\n")
+        if decision.text != new_stub:
+            task.staged.with_suffix(".wiki").write_text(new_stub, encoding="utf-8",
+                                                        newline="\n")
         if decision.text is not None:
             task.staged.write_text(decision.text, encoding="utf-8", newline="\n")
     return decision, file_digest(current)

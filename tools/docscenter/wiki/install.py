@@ -116,8 +116,8 @@ def _install_stubs(center: Center, report: Report, staged: dict[Path, Path],
         current = read_current(planned.path)
         if file_digest(current) != result.seen:  # saved while the import ran
             forced = is_forced(options.force, planned.title, planned.path)
-            decision = decide(planned.path, current, file.with_suffix(".wiki").read_text(
-                encoding="utf-8"), planned.revision, forced, bases)
+            decision = decide(planned.path, current, converted(file), planned.revision,
+                              forced, bases)
             if result.action == "timed-out" and decision.action in ("new", "updated"):
                 decision = replace(decision, action="timed-out")
             result = page_result(decision, file_digest(current), dict(result.unknown_templates))
@@ -138,6 +138,13 @@ def _install_stubs(center: Center, report: Report, staged: dict[Path, Path],
             raise _write_error(center, exc) from None
         written.append(planned.path)
     return written
+
+
+def converted(staged: Path) -> str:
+    """The stub as the import converted it, for the page staged as ``staged``: beside it as
+    ``.wiki`` when what is staged to install differs (a merge...), else that text itself."""
+    beside = staged.with_suffix(".wiki")
+    return (beside if beside.exists() else staged).read_text(encoding="utf-8")
 
 
 def _write_error(center: Center, exc: OSError) -> UsageError:

@@ -12,13 +12,13 @@ latest version whose body has that hash. The merge itself is Breezy's three-way 
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import merge3
 
 from ..core.provenance import digest, split_stub
-from ..files import write_atomic
 from ..state import bases_dir
 
 HISTORY_DEPTH = 20  # versions of a file searched for its base, newest first
@@ -36,11 +36,19 @@ class BaseStore:
         self.folder = bases_dir(self.root)
 
     def save(self, body: str) -> str:
-        """Keep ``body``; returns its SHA-256."""
+        """Keep ``body``; returns its SHA-256. Written under a name of this process's, then
+        renamed: a base is there whole or not at all (:meth:`load` checks it anyway)."""
         sha = digest(body)
         path = self.folder / sha
         if not path.exists():
-            write_atomic(path, body)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f".{sha}.{os.getpid()}"
+            try:
+                temporary.write_text(body, encoding="utf-8", newline="\n")
+                os.replace(temporary, path)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
         return sha
 
     def prune(self, keep: set[str]) -> int:
