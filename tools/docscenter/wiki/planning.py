@@ -85,10 +85,12 @@ def quick_anchors(text: str) -> frozenset[str]:
     label the converter did not make."""
     seen: Counter[str] = Counter()
     plain: set[str] = set()
-    stripped = LITERAL_SPANS.sub("", text)
-    if len(_HTML_HEADING.findall(stripped)) + len(_HEADING.findall(stripped)) > MAX_HEADINGS:
+    stripped = LITERAL_SPANS.sub("", text) if "<" in text else text  # tags and comments
+    headings = list(_HEADING.finditer(stripped))
+    html = len(_HTML_HEADING.findall(stripped)) if "<" in stripped else 0
+    if html + len(headings) > MAX_HEADINGS:
         return frozenset()  # past the limit headings get no label: link to the page instead
-    for match in _HEADING.finditer(stripped):
+    for match in headings:
         title = match[2].strip()
         anchor = next_anchor(seen, re.sub(r"['\[\]{}<>|&]", "", title))
         if not re.search(r"['\[\]{}<>|&_%]", title):
@@ -146,6 +148,7 @@ class Planner:
         self.service = service
         self.known: dict[str, dict[str, str]] = {}
         self.taken: dict[str, set[str]] = {}
+        self.resolved: dict[str, Path] = {}  # each service's folder, symbolic links followed
         self._recorded: dict[str, Assignment] | None = None
 
     def _assign(self, title: str) -> Assignment | None:
@@ -165,13 +168,14 @@ class Planner:
             return None
         service = assignment.service
         folder = self.center.services_dir / service
-        if not (folder / "service.toml").is_file():
-            raise UsageError(f"{page.source or page.title}: page {page.title!r} goes to service "
-                             f"{service!r}, which does not exist (docscenter new-service "
-                             f"{service})")
         if service not in self.known:
+            if not (folder / "service.toml").is_file():
+                raise UsageError(f"{page.source or page.title}: page {page.title!r} goes to "
+                                 f"service {service!r}, which does not exist (docscenter "
+                                 f"new-service {service})")
             self.known[service] = _existing_names(self._folder(service))
             self.taken[service] = {p.stem for p in self._folder(service).glob("*.rst")}
+            self.resolved[service] = folder.resolve()
         title = normalise_title(page.title)
         if assignment.page:
             path = folder / f"{assignment.page}.rst"
@@ -188,7 +192,7 @@ class Planner:
             path = self._folder(service) / f"{name}.rst"
             relative = f"{WIKI_FOLDER}/{name}"
         # Defence in depth: whatever the title, the stub stays inside its service folder.
-        if not path.resolve().is_relative_to(folder.resolve()):
+        if not path.resolve().is_relative_to(self.resolved[service]):
             raise UsageError(f"{page.title!r}: would be written outside {folder}")
         return PlannedPage(
             title=page.title, service=service, path=path, page=relative,

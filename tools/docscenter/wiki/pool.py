@@ -111,6 +111,7 @@ def run_bounded(
     try:
         pool = [_Worker(context, function, shared) for _ in range(count)]
         more = True
+        answers: list[tuple[T, Any]] = []
         while True:
             for worker in pool:
                 if worker.task is None and more:
@@ -119,6 +120,9 @@ def run_bounded(
                         more = False
                         break
                     worker.give(task)
+            # The workers have their next tasks before the caller reads these answers.
+            yield from answers
+            answers = []
             busy = [worker for worker in pool if worker.task is not None]
             if not busy:
                 return
@@ -137,7 +141,7 @@ def run_bounded(
                 if not worker.alive:  # another one takes its place
                     worker.stop(kill=True)
                     pool[index] = _Worker(context, function, shared)
-                yield answer
+                answers.append(answer)
     finally:
         for worker in pool:
             worker.stop(kill=worker.task is not None)

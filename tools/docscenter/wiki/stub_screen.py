@@ -48,6 +48,7 @@ _KNOWN = frozenset(urischemes.schemes)
 _LONGEST = max(map(len, _KNOWN))
 _TAIL = re.compile(r"[A-Za-z0-9.+-]*$")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_COLON = re.compile(r":(?=\S)")
 
 
 def needs_full_check(text: str, link_schemes: Collection[str]) -> bool:
@@ -63,7 +64,13 @@ def needs_full_check(text: str, link_schemes: Collection[str]) -> bool:
     if any(_embedded_suspect(m["scheme"], allowed) for m in _EMBEDDED.finditer(text)):
         return True
     lines = text.split("\n")
-    return any(_directive_suspect(m, text, lines) for m in _DIRECTIVE.finditer(text))
+    number, counted = 0, 0
+    for match in _DIRECTIVE.finditer(text):
+        number += text.count("\n", counted, match.start())
+        counted = match.start()
+        if _directive_suspect(match, text, lines, number):
+            return True
+    return False
 
 
 _LITERAL_DIRECTIVE = re.compile(
@@ -78,7 +85,7 @@ def without_literal_content(text: str) -> str:
     """``text`` with the content of its literal directives blanked (see the module). Only a
     directive after a blank line (or first) counts: right under a paragraph line it is that
     paragraph's text, and what is indented below it is read."""
-    if "\t" in text:  # docutils' tab stops: not worth following here
+    if "\t" in text or not _LITERAL_DIRECTIVE.search(text):  # tab stops: not followed here
         return text
     lines = text.split("\n")
     line, scanned = 0, 0
@@ -100,12 +107,17 @@ def without_literal_content(text: str) -> str:
 def _standalone(text: str, allowed: frozenset[str]) -> bool:
     """A scheme docutils knows, not allowed, right before a colon it would link from (as
     :func:`docscenter.rst.escape_schemes` sees them)."""
-    for match in re.finditer(r":(?=\S)", text):
-        window = text[max(0, match.start() - _LONGEST - 1):match.start()]
-        tail = _TAIL.search(window)
+    judged: dict[str, bool] = {}  # by the run of letters before the colon (few differ)
+    for match in _COLON.finditer(text):
+        at = match.start()
+        tail = _TAIL.search(text, max(0, at - _LONGEST - 1), at)
         run = tail[0].lower() if tail else ""
-        if any(run[i].isalpha() and run[i:] in _KNOWN and run[i:] not in allowed
-               for i in range(len(run))):
+        suspect = judged.get(run)
+        if suspect is None:
+            suspect = judged[run] = any(
+                run[i].isalpha() and run[i:] in _KNOWN and run[i:] not in allowed
+                for i in range(len(run)))
+        if suspect:
             return True
     return False
 
@@ -123,12 +135,13 @@ def _role_suspect(chain: str) -> bool:
     return any(":".join(parts[i:]) not in ROLES for i in range(len(parts)))
 
 
-def _directive_suspect(match: re.Match[str], text: str, lines: list[str]) -> bool:
+def _directive_suspect(match: re.Match[str], text: str, lines: list[str], number: int) -> bool:
+    """Whether the directive ``match`` found (on line ``number``, from 0) needs the full
+    check."""
     name = match["name"].lower()
     start = text.rfind("\n", 0, match.start()) + 1
     if name not in DIRECTIVES or match["sub"] or not _STANDARD.match(text[start:match.start()]):
         return True
-    number = text.count("\n", 0, match.start())
     first = lines[number][match.end() - start:]
     # docutils reads options from the directive's own line too (".. note:: :alt: x").
     option = _OPTION.match(first)

@@ -16,6 +16,7 @@ from .tree import builder
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 _P_TAG = re.compile(r"</?p(?:\s[^<>]*)?/?>", re.I)
+_NOWIKI_OPEN = re.compile(r"<nowiki", re.I)
 _P_LINE_INDENT = re.compile(r"^[ \t]++(?=[^\n]*</?p(?:\s[^<>]*)?/?>)", re.I | re.M)
 _PROTECTED = re.compile(
     r"(<(nowiki|pre|source|syntaxhighlight|math)\b[^>]*>.*?</\2\s*>)", re.I | re.S
@@ -47,14 +48,17 @@ def preclean(text: str) -> str:
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     # Python (and so docutils) also splits lines at these; MediaWiki does not.
     text = _LINE_SEPARATORS.sub(" ", text)
-    if "<nowiki" in text.lower():
+    if "<" not in text:
+        return text  # no tag: nothing below has work
+    if _NOWIKI_OPEN.search(text):
         text = _ATTRIBUTE_NOWIKI.sub(_attribute_text, text)
     parts = _PROTECTED.split(text)
     # re.split with two groups yields: text, whole-match, tag-name, text, ...
     plain = [parts[i] for i in range(0, len(parts), 3)]
     joined = "\x00".join(plain)
     # A line holding a <p> is never preformatted on the wiki: the tag goes, and its indent.
-    joined = _P_TAG.sub("", _P_LINE_INDENT.sub("", joined))
+    if _P_TAG.search(joined):
+        joined = _P_TAG.sub("", _P_LINE_INDENT.sub("", joined))
     balance: Counter[str] = Counter()
     for match in _BALANCED_TAG.finditer(joined):
         if not match[3]:  # <br/>-style tags neither open nor close
@@ -81,7 +85,7 @@ _LIST_TAG = re.compile(r"<(/?)(ol|ul)\b(?:\s[^<>]*)?>", re.I)
 def _closed_lists(text: str) -> str:
     """The closing tags of the HTML lists left open (an <ol> with no </ol>): MediaWiki's
     HTML clean-up closes them at the end of the page, and so do we."""
-    if "<ol" not in text.lower() and "<ul" not in text.lower():
+    if not _LIST_TAG.search(text):
         return ""
     open_lists: list[str] = []
     for match in _LIST_TAG.finditer(text):

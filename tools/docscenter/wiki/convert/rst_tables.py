@@ -31,8 +31,21 @@ class _Placed:
     col: int
 
 
-def _place(rows: list[list[Cell]]) -> tuple[list[_Placed], int, int]:
+@dataclass
+class Layout:
+    """Cells laid out on a grid (see :func:`layout`), for a grid or a list table."""
+
+    placed: list[_Placed]
+    nrows: int
+    ncols: int
+
+
+def layout(rows: list[list[Cell]]) -> Layout:
     """Lay cells out on a grid the way browsers do (spans push later cells right)."""
+    return Layout(*_place(rows))
+
+
+def _place(rows: list[list[Cell]]) -> tuple[list[_Placed], int, int]:
     taken: set[tuple[int, int]] = set()
     placed: list[_Placed] = []
     for r, row in enumerate(rows):
@@ -76,9 +89,9 @@ def _header_rows(placed: list[_Placed], nrows: int) -> int:
     return 0 if count >= nrows else count
 
 
-def grid_table(rows: list[list[Cell]]) -> list[str] | None:
+def grid_table(laid: Layout) -> list[str] | None:
     """Return a grid table, or None when it would be too wide to be useful."""
-    placed, nrows, ncols = _place(rows)
+    placed, nrows, ncols = laid.placed, laid.nrows, laid.ncols
     if not nrows or not ncols:
         return None
     if any(has_combining(line) for p in placed for line in p.cell.lines):
@@ -107,9 +120,7 @@ def grid_table(rows: list[list[Cell]]) -> list[str] | None:
     for p in placed:
         x0, x1 = xs[p.col], xs[p.col + p.cell.colspan]
         y0, y1 = ys[p.row], ys[p.row + p.cell.rowspan]
-        for x in range(x0 + 1, x1):
-            canvas[y0][x] = "-"
-            canvas[y1][x] = "-"
+        canvas[y0][x0 + 1:x1] = canvas[y1][x0 + 1:x1] = "-" * (x1 - x0 - 1)
         for y in range(y0 + 1, y1):
             canvas[y][x0] = "|"
             canvas[y][x1] = "|"
@@ -140,9 +151,9 @@ def _write(row: list[str], x: int, text: str) -> None:
         x += 1
 
 
-def list_table(rows: list[list[Cell]]) -> list[str]:
+def list_table(laid: Layout) -> list[str]:
     """Fallback without spans: a ``list-table`` with spanned slots left empty."""
-    placed, nrows, ncols = _place(rows)
+    placed, nrows, ncols = laid.placed, laid.nrows, laid.ncols
     grid: dict[tuple[int, int], list[str]] = {(p.row, p.col): p.cell.lines for p in placed}
     header = _header_rows(placed, nrows)
     out = [".. list-table::"]

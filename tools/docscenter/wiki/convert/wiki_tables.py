@@ -13,7 +13,7 @@ from ...rst import Block, join_blocks
 from .context import Context, SplitTable
 from .inline import escape_text, inline_rst
 from .parsing import LITERAL_SPANS, parse
-from .rst_tables import Cell, grid_table, list_table
+from .rst_tables import Cell, grid_table, layout, list_table
 from .wikinodes import tag_name
 
 
@@ -110,9 +110,10 @@ def _table_blocks(rows: list[list[Cell]], caption_rst: str) -> list[Block]:
         line.lstrip().startswith((".. code-block", ".. list-table", ".. figure"))
         for row in rows for c in row for line in c.lines
     )
-    grid = None if has_code else grid_table(rows)
+    laid = layout(rows)
+    grid = None if has_code else grid_table(laid)
     if grid is None:
-        lines = list_table(rows)
+        lines = list_table(laid)
         if caption_rst:
             lines[0] += " " + caption_rst
         return [("table", lines)]
