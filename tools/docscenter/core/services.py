@@ -109,11 +109,16 @@ def _is_url(value: str) -> bool:
     return parts.scheme in ("http", "https", "ssh", "hg", "git") and bool(parts.netloc)
 
 
+_TOML_ESCAPED = re.compile(r'["\\\x00-\x1f\x7f]')  # what TOML forbids raw in a string
+
+
 def toml_value(value: str | int) -> str:
     """``value`` written as TOML: an integer, or a basic string with every character TOML
     forbids raw (quotes, backslashes, control characters, DEL) escaped."""
     if isinstance(value, int):
         return str(value)
+    if not _TOML_ESCAPED.search(value):
+        return f'"{value}"'  # most values: nothing to escape
     out = []
     for c in value:
         if c in '"\\':

@@ -105,10 +105,12 @@ _KEPT_ATTRIBUTE = re.compile(r"\b(colspan|rowspan)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\
 
 
 def _keep_attributes(match: re.Match[str]) -> str:
-    kept = " ".join(m.group(0) for m in _KEPT_ATTRIBUTE.finditer(match.group(2)))
+    attributes = match.group(2)
+    kept = " ".join(m.group(0) for m in _KEPT_ATTRIBUTE.finditer(attributes)) \
+        if "span" in attributes.lower() else ""  # most tags: neither colspan nor rowspan
     # A literal span (<math>, <pre>...) inside a dropped attribute stands for one taken out
     # of the text: its place mark stays, after the tag, so every span goes back to its place.
-    places = "\x00" * match.group(2).count("\x00")
+    places = "\x00" * attributes.count("\x00")
     return f"<{match.group(1)}{' ' + kept if kept else ''}{match.group(3)}>{places}"
 
 
