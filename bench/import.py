@@ -54,6 +54,26 @@ def make_center(root: Path) -> None:
                "--owner", "Bench Owner <owner@example.org>")
 
 
+# The child of measured_import: docscenter's command line in-process, then getrusage for it and
+# its (already reaped) workers; ru_maxrss is in KiB on Linux. It imports nothing else, so the
+# time measured is docscenter's alone.
+MEASURE = """
+import json, resource, sys
+from docscenter.cli import main
+try:
+    main(sys.argv[2:], standalone_mode=False)
+    status = 0
+except SystemExit as exc:
+    status = int(exc.code or 0)
+own = resource.getrusage(resource.RUSAGE_SELF)
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump({"parent": own.ru_maxrss / 1024, "largest worker": workers.ru_maxrss / 1024,
+               "cpu": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime}, out)
+sys.exit(status)
+"""
+
+
 def measured_import(root: Path, dump: Path) -> tuple[float, dict, dict[str, float]]:
     """Run the import in a child process that reports its own and its workers' peak RSS.
 
@@ -61,7 +81,7 @@ def measured_import(root: Path, dump: Path) -> tuple[float, dict, dict[str, floa
     with tempfile.NamedTemporaryFile("r", suffix=".json") as usage:
         started = time.perf_counter()
         result = subprocess.run(
-            [sys.executable, __file__, "--measure", usage.name, "--",
+            [sys.executable, "-c", MEASURE, usage.name,
              "-C", str(root), "import-wiki", str(dump), "--service", "wiki", "--format", "json"],
             capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - started
@@ -69,24 +89,6 @@ def measured_import(root: Path, dump: Path) -> tuple[float, dict, dict[str, floa
             sys.exit(f"import failed:\n{result.stderr[-2000:]}")
         peaks = json.loads(Path(usage.name).read_text(encoding="utf-8"))
     return elapsed, json.loads(result.stdout), peaks
-
-
-def run_measured(usage_file: str, arguments: list[str]) -> int:
-    """The child side of measured_import: the CLI in-process, then getrusage for it and its
-    (already reaped) worker processes. ru_maxrss is in KiB on Linux."""
-    from docscenter.cli import main
-
-    try:
-        main(arguments, standalone_mode=False)
-        status = 0
-    except SystemExit as exc:
-        status = int(exc.code or 0)
-    own, workers = (resource.getrusage(resource.RUSAGE_SELF),
-                    resource.getrusage(resource.RUSAGE_CHILDREN))
-    peaks = {"parent": own.ru_maxrss / 1024, "largest worker": workers.ru_maxrss / 1024,
-             "cpu": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime}
-    Path(usage_file).write_text(json.dumps(peaks), encoding="utf-8")
-    return status
 
 
 def cpu_of_children() -> float:
@@ -200,9 +202,7 @@ def synthetic_mode(args: argparse.Namespace, work: Path) -> int:
 
 
 def main() -> int:
-    """Run the benchmark (or, with --measure, the measured child)."""
-    if len(sys.argv) > 2 and sys.argv[1] == "--measure":
-        return run_measured(sys.argv[2], sys.argv[4:])
+    """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None,
                         help="a Special:Export dump (default: the shared corpus's WPD dump)")
