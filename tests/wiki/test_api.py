@@ -17,9 +17,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from docscenter.wiki.mediawiki_client import DEFAULT_USER_AGENT, ApiClient
 from docscenter.wiki.sources import (
-    DEFAULT_USER_AGENT,
-    ApiClient,
     SiteInfo,
     SkippedPage,
     SourceError,

@@ -19,7 +19,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from docscenter.wiki.bounded_http import RedirectPolicy, RedirectRefused
-from docscenter.wiki.sources import ApiClient, SourceError, SourceLimits, SourceSession
+from docscenter.wiki.mediawiki_client import ApiClient
+from docscenter.wiki.sources import SourceError, SourceLimits, SourceSession
 from helpers import gzip_bomb
 from test_api import PAGES, SITEINFO, FakeWiki, Sleeps, answer, serve
 

@@ -240,7 +240,8 @@ def test_api_history_follows_continuation_and_refuses_a_loop(tmp_path: Path) -> 
     from werkzeug import Request, Response
 
     from docscenter.wiki.history_sources import api_revisions
-    from docscenter.wiki.sources import ApiClient, SourceError
+    from docscenter.wiki.mediawiki_client import ApiClient
+    from docscenter.wiki.sources import SourceError
     from test_api import SITEINFO, answer
 
     def revision(number: int) -> dict[str, Any]:

@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from ..core.center import Center
 from ..core.services import toml_value
 from .convert import normalise_title
@@ -146,6 +144,8 @@ def update_wiki_pages(text: str, plans: list[PlannedPage], held: Held | None = N
 
 def _update_with_tomlkit(text: str, entries: list[Entry]) -> str:
     """The slow, general way: ``wiki_pages`` rewritten as an array of tables."""
+    import tomlkit
+
     document = tomlkit.parse(text)
     document.pop("wiki_pages", None)
     tables = tomlkit.aot()

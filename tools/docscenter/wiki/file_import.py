@@ -16,18 +16,21 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.center import Center
 from ..core.vocabulary import FILES_FOLDER
 from ..errors import UsageError
-from .api_answers import ImageInfo
-from .file_fetch import ApiFiles, Fetched, FileProblem, Missing, Refused, from_folder
+from .file_fetch import Fetched, FileProblem, Missing, Refused, from_folder
 from .file_names import content_matches, file_kind, local_name
 from .file_store import FileRecord, read_records, record_path, render_records
-from .mediawiki_client import ApiClient
 from .options import LocalFile
 from .planning import Plan, PlannedPage
 from .source_limits import SourceSession
+
+if TYPE_CHECKING:  # the API and its HTTP client load only for an import from the API
+    from .api_answers import ImageInfo
+    from .file_api import ApiFiles
 
 FILE_ACTIONS = ("new", "updated", "unchanged", "kept", "missing", "unsupported", "refused",
                 "not-fetched")
@@ -90,6 +93,14 @@ def file_sources(center: Center, manifest_folder: str | None, folder: Path | Non
     return FileSources(folder, api, session, frozenset({suffix, "rst", "md"}))
 
 
+def _api_files(sources: FileSources) -> ApiFiles:
+    from .file_api import ApiFiles
+    from .mediawiki_client import ApiClient
+
+    assert sources.api_url is not None
+    return ApiFiles(ApiClient(sources.api_url, session=sources.session))
+
+
 def place_files(center: Center, plan: Plan, sources: FileSources, staging: Path,
                 dry_run: bool) -> PlacedFiles:
     """Read, check and stage every file the planned pages use (see the module docstring)."""
@@ -100,8 +111,7 @@ def place_files(center: Center, plan: Plan, sources: FileSources, staging: Path,
     result = PlacedFiles(center.services_dir)
     if not users:
         return result
-    api = ApiFiles(ApiClient(sources.api_url, session=sources.session)) \
-        if sources.api_url and not dry_run else None
+    api = _api_files(sources) if sources.api_url and not dry_run else None
     infos = dict(api.info(sorted({title for _service, title in users}))) if api else {}
     budget = [sources.session.limits.max_files_total]
     for service in sorted({service for service, _title in users}):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,12 +28,12 @@ from ..errors import UsageError
 from ..files import write_atomic
 from ..vcs_history import HistoryWriter, history_writer
 from .convert import ConvertOptions, convert_page
+from .history_job import HistoryJob, HistoryResult
 from .history_sources import api_revisions, dump_revisions
 from .mediawiki_client import ApiClient
 from .options import LocalFile
 from .planning import PlannedPage
 from .pool import TimedOut, run_bounded
-from .source_limits import SourceSession
 from .source_types import SourceError, WikiRevision
 from .stub_body import prefix_endpoints, timed_out_body
 from .stubs import Provenance, render_stub
@@ -41,27 +41,6 @@ from .titles import normalise_title
 
 UNKNOWN_USER = "Unknown wiki user"
 NO_SUMMARY = "(no edit summary)"
-
-
-@dataclass(frozen=True)
-class HistoryJob:
-    """What the replay shares with the import: how pages are converted and read."""
-
-    options: ConvertOptions
-    files: Callable[[PlannedPage], dict[str, LocalFile]]  # the files a page may refer to
-    session: SourceSession
-    timeout: float
-
-
-@dataclass
-class HistoryResult:
-    """What the replay did for one page."""
-
-    title: str
-    commits: int = 0  # revisions committed
-    unchanged: int = 0  # revisions whose stub is the one before (a null edit, say)
-    skipped: int = 0  # revisions larger than max_page_size or past max_revisions
-    note: str = ""  # why the history is missing or cut short
 
 
 @dataclass(frozen=True)

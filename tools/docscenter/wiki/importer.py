@@ -30,7 +30,7 @@ from ..glossary_merge import glossary_spellings
 from .convert import ConvertOptions, convert_page
 from .decision import WRITES, Decision, decide, file_digest, read_current
 from .file_import import PlacedFiles, file_sources, place_files
-from .history_replay import HistoryJob
+from .history_job import HistoryJob
 from .install import InstallOptions, install_import, is_forced, refuse_dirty
 from .install import page_result as _page_result
 from .manifest import Manifest, load_manifest

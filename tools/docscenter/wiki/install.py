@@ -21,7 +21,7 @@ from ..glossary_merge import plan_merge
 from ..state import backups_dir
 from .center_files import service_files
 from .decision import WRITES, Decision, decide, file_digest, read_current
-from .history_replay import HistoryJob, replay_history
+from .history_job import HistoryJob
 from .merge import BaseStore
 from .planning import read_provenance
 from .report import PageResult, Report, commit_message
@@ -96,6 +96,8 @@ def install_import(center: Center, report: Report, staged: dict[Path, Path],
                                   if "sha256" in (fields := read_provenance(path))})
     report.other_files = [str(p.relative_to(center.root)) for p in extra]
     if options.history is not None:
+        from .history_replay import replay_history
+
         report.history = replay_history(center, options.history, [
             page for page in report.pages if report.action(page) == "new"])
     if options.commit:

@@ -11,7 +11,7 @@ from typing import Any
 from ..core.text import printable
 from .decision import WRITES
 from .file_import import FILE_ACTIONS, FileResult
-from .history_replay import HistoryResult
+from .history_job import HistoryResult
 from .options import LOSSY
 from .planning import Plan, PlannedPage
 from .source_limits import SkippedPage

@@ -9,7 +9,8 @@ fatal.
 
 - :class:`ExportReader` streams a Special:Export dump (see :mod:`.export`);
 - :func:`read_wiki_files` reads raw ``.wiki`` files and folders;
-- :class:`ApiClient` talks to ``api.php`` (see :mod:`.mediawiki_client`);
+- :class:`.mediawiki_client.ApiClient` talks to ``api.php`` (loaded only for an API source,
+  with its HTTP client);
 - :func:`open_source` picks one of them from a command-line argument.
 """
 
@@ -20,14 +21,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .export import ExportReader
-from .mediawiki_client import DEFAULT_USER_AGENT, ApiClient
 from .source_limits import SkippedPage, SourceLimits, SourceSession
 from .source_types import SiteInfo, SourceError, WikiPage, redirect_target
 from .titles import normalise_title
 
 __all__ = [
-    "DEFAULT_USER_AGENT",
-    "ApiClient",
     "ExportReader",
     "SiteInfo",
     "SkippedPage",
@@ -123,6 +121,8 @@ def open_source(
     if spec.startswith(("http://", "https://")):
         if not pages and prefix is None:
             raise SourceError(f"{spec}: name the pages to fetch from the wiki (pages or a prefix)")
+        from .mediawiki_client import ApiClient
+
         client = ApiClient(spec, session=session)
         site = client.siteinfo()
         streams: list[Iterator[WikiPage]] = []
