@@ -23,6 +23,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from ..files import mode_for
 from ..locking import CenterLock, command_line
@@ -124,6 +125,9 @@ class Transaction:
         self.recovered: Recovery | None = None
         self._count = 0
         self._journal: Path | None = None
+        self._out: TextIO | None = None  # the journal, open while files are installed
+        self._present: set[Path] = set()  # folders known to exist
+        self._new_mode: int | None = None  # a new file's permissions (the umask's)
 
     def __enter__(self) -> Transaction:
         self.lock.acquire(on_wait=self.on_wait)
@@ -152,28 +156,47 @@ class Transaction:
         staged = content if isinstance(content, Path) else self.staging / f"install-{index}"
         if not isinstance(content, Path):
             staged.write_text(content, encoding="utf-8", newline="\n")
-        missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
-        entry = {"index": index, "path": self._relative(path), "existed": path.exists(),
+        missing = []
+        for folder in (path.parent, *path.parent.parents):
+            if folder in self._present or folder.exists():
+                break
+            missing.append(folder)
+        existed = path.exists()
+        entry = {"index": index, "path": self._relative(path), "existed": existed,
                  "staged": staged.relative_to(self.folder).as_posix(),
                  "folders": [self._relative(p) for p in reversed(missing)]}
         self._append(entry)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if entry["existed"]:
+        self._present.add(path.parent)
+        if existed:
             os.link(path, self.folder / "backup" / str(index))
-        os.chmod(staged, mode_for(path))
+            mode = mode_for(path)
+        else:
+            if self._new_mode is None:
+                self._new_mode = mode_for(path)
+            mode = self._new_mode
+        os.chmod(staged, mode)
         os.replace(staged, path)
 
     def _append(self, entry: dict[str, object]) -> None:
         if self._journal is None:
             self._journal = journal_path(self.root)
+        if self._out is None:
+            self._out = self._journal.open("a", encoding="utf-8")
         # Written through to the system before the file is touched: a killed process leaves
         # it complete. It is not fsynced per file (that cost 3 ms a file); after a power cut
         # the journal may be as incomplete as the files the system had not written either.
-        with self._journal.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(entry) + "\n")
+        self._out.write(json.dumps(entry) + "\n")
+        self._out.flush()
+
+    def _close_journal(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
 
     def finish(self) -> None:
         """The files installed so far are final: the journal goes, and the backups."""
+        self._close_journal()
         if self._journal is not None:
             self._journal.unlink()
             self._journal = None
@@ -182,6 +205,7 @@ class Transaction:
 
     def rollback(self) -> None:
         """Put back every file installed since the last :meth:`finish`."""
+        self._close_journal()
         if self._journal is None:
             return
         for entry in reversed(_entries(self._journal)):
