@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from docscenter import vcs
+from docscenter.wiki.bases import BaseStore
 from helpers import Page, add_service, run_cli, snapshot, write_dump
 
 TEXT = "First line.\n\nSecond paragraph.\n\nThird paragraph.\n"
@@ -58,7 +59,7 @@ def test_a_conflict_is_marked_and_refused_until_resolved(tmp_path: Path) -> None
     assert "revision: 101" in text and entry(root, "Notes")["revision"] == 101
     # Only the base the stub records is kept (the next merge starts from it).
     recorded = next(line.split(": ")[1] for line in text.split("\n") if "sha256:" in line)
-    assert [p.name for p in (root / ".docscenter/bases").iterdir()] == [recorded]
+    assert BaseStore(root).stored() == {recorded}
 
     found = run_cli("-C", root, "check", "--format", "json", check=1).stdout
     assert [(f["path"], f["subtype"]) for f in json.loads(found)["findings"]] == [

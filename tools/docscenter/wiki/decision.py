@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.provenance import digest, split_stub
-from .merge import BaseStore, merge_bodies
+from .bases import BaseStore
+from .merge import merge_bodies
 
 #: The actions that write the page's file.
 WRITES = ("new", "updated", "merged", "conflict", "overwritten-edited", "timed-out",

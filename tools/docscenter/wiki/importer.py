@@ -27,6 +27,7 @@ from ..core.services import SLUG
 from ..core.vocabulary import describe
 from ..errors import UsageError
 from ..glossary_merge import glossary_spellings
+from .bases import BaseStore
 from .convert import ConvertOptions, convert_page
 from .decision import WRITES, Decision, decide, file_digest, read_current
 from .file_import import PlacedFiles, file_sources, place_files
@@ -34,7 +35,6 @@ from .history_job import HistoryJob
 from .install import InstallOptions, install_import, is_forced, refuse_dirty
 from .install import page_result as _page_result
 from .manifest import Manifest, load_manifest
-from .merge import BaseStore
 from .options import LocalFile
 from .planning import PlannedPage, Planner, plan_import, recorded_pages
 from .pool import TimedOut, run_bounded
@@ -93,6 +93,7 @@ class _Done:
     glossary: list[tuple[str, str]]
     text_kept: float = 1.0
     reason: str = ""  # why a page was kept as wiki text, or its stub refused
+    base: str | None = None  # the body to keep as the base of the next merge (when staged)
 
 
 def _convert(shared: _Shared, task: _Task) -> _Done:
@@ -112,28 +113,28 @@ def _convert(shared: _Shared, task: _Task) -> _Done:
         where = f" at line {foreign[0].line}" if foreign[0].line else ""
         return _Done(Decision("refused", None, None), None, dict(page.unknown_templates), [],
                      reason=describe(foreign[0]) + where)
-    decision, seen = _stage(shared.root, task, text)
+    decision, seen, base = _stage(shared.root, task, text)
     if page.kept_as_wikitext and decision.action in ("new", "updated"):
         decision = replace(decision, action="wikitext")
     return _Done(decision, seen, dict(page.unknown_templates), page.glossary, page.text_kept,
-                 page.kept_as_wikitext)
+                 page.kept_as_wikitext, base)
 
 
-def _stage(root: Path, task: _Task, new_stub: str) -> tuple[Decision, str | None]:
+def _stage(root: Path, task: _Task, new_stub: str) -> tuple[Decision, str | None, str | None]:
     """Decide what to do with the page's file and stage what to write: the text to install
     and the stub as converted, to decide again at install time (see :func:`.install.converted`:
-    beside it, as ``.wiki``, unless it is the text to install)."""
+    beside it, as ``.wiki``, unless it is the text to install). Returns the decision, the
+    digest of the file as found, and the base of the next merge to keep (None: dry run)."""
     current = read_current(task.path)
-    bases = BaseStore(root)
-    decision = decide(task.path, current, new_stub, task.provenance.revision, task.force, bases)
-    if task.staged is not None:
-        bases.save(body_of(new_stub))  # the base of the next merge
-        if decision.text != new_stub:
-            task.staged.with_suffix(".wiki").write_text(new_stub, encoding="utf-8",
-                                                        newline="\n")
-        if decision.text is not None:
-            task.staged.write_text(decision.text, encoding="utf-8", newline="\n")
-    return decision, file_digest(current)
+    decision = decide(task.path, current, new_stub, task.provenance.revision, task.force,
+                      BaseStore(root))
+    if task.staged is None:
+        return decision, file_digest(current), None
+    if decision.text != new_stub:
+        task.staged.with_suffix(".wiki").write_text(new_stub, encoding="utf-8", newline="\n")
+    if decision.text is not None:
+        task.staged.write_text(decision.text, encoding="utf-8", newline="\n")
+    return decision, file_digest(current), body_of(new_stub)
 
 
 T = TypeVar("T")
@@ -242,23 +243,29 @@ def _run(center: Center, request: ImportRequest, txn: Transaction | None,
                             templates=dict(manifest.templates), glossary_terms=spellings,
                             transclusions=transcluded_texts(source_pages, scan, plan.redirects),
                             link_schemes=center.config.allowed_uri_schemes)
-    with _files_staging(center, txn) as staging:
-        placed = place_files(center, plan, file_sources(center, manifest.files, request.files,
-                                                        specs, session), staging,
-                             request.dry_run)
-        report.files = placed.results
-        staged = _convert_all(source_pages, report, txn, request,
-                              _Shared(shared, center.root), page_timeout(), progress, placed)
-    merged = {term.lower() for term, _ in report.glossary_merge_terms}
-    report.glossary_new_terms = len({term.lower() for term, _ in report.glossary_terms
-                                     if term.lower() not in spellings
-                                     and term.lower() not in merged})
-    if txn is not None:
-        history = HistoryJob(shared, placed.for_page, session, page_timeout()) \
-            if request.history else None
-        install_import(center, report, staged, txn, InstallOptions(
-            glossary=bool(report.glossary_merge_terms), commit=request.commit,
-            force=request.force, files=placed.install, history=history))
+    bases = BaseStore(center.root)
+    try:
+        with _files_staging(center, txn) as staging:
+            placed = place_files(center, plan, file_sources(
+                center, manifest.files, request.files, specs, session), staging,
+                request.dry_run)
+            report.files = placed.results
+            staged = _convert_all(source_pages, report, txn, request,
+                                  _Shared(shared, center.root), page_timeout(), progress,
+                                  placed, bases)
+        merged = {term.lower() for term, _ in report.glossary_merge_terms}
+        report.glossary_new_terms = len({term.lower() for term, _ in report.glossary_terms
+                                         if term.lower() not in spellings
+                                         and term.lower() not in merged})
+        if txn is not None:
+            history = HistoryJob(shared, placed.for_page, session, page_timeout()) \
+                if request.history else None
+            bases.put_in_place()
+            install_import(center, report, staged, txn, InstallOptions(
+                glossary=bool(report.glossary_merge_terms), commit=request.commit,
+                force=request.force, files=placed.install, history=history))
+    finally:
+        bases.discard()
     return report
 
 
@@ -289,9 +296,11 @@ def _provenance(request: ImportRequest, page: PlannedPage) -> Provenance:
 
 def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | None,
                  request: ImportRequest, shared: _Shared, timeout: float,
-                 progress: Progress, placed: PlacedFiles) -> dict[Path, Path]:
+                 progress: Progress, placed: PlacedFiles,
+                 bases: BaseStore) -> dict[Path, Path]:
     """Convert every planned page on every core; the stubs to write are staged (memory stays
-    flat however large the dump). Returns stub path -> staged file."""
+    flat however large the dump), the bases of the next merges added to ``bases``. Returns
+    stub path -> staged file."""
     plan = report.plan
     staged: dict[Path, Path] = {}
 
@@ -324,7 +333,8 @@ def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | N
                                                         timeout=timeout), 1):
         planned = plan.page(task.title, task.provenance.case_sensitive)
         assert planned is not None
-        report.results[planned.path] = _result(report, planned, task, result, shared.root)
+        report.results[planned.path] = _result(report, planned, task, result, shared.root,
+                                               bases)
         if report.action(planned) not in WRITES:
             staged.pop(planned.path, None)
         progress(done, total)
@@ -332,19 +342,23 @@ def _convert_all(source_pages: SourcePages, report: Report, txn: Transaction | N
 
 
 def _result(report: Report, planned: PlannedPage, task: _Task, result: object,
-            root: Path) -> PageResult:
+            root: Path, bases: BaseStore) -> PageResult:
     """What a worker's ``result`` for ``task`` means; a page that timed out is kept as wiki
     text."""
     if isinstance(result, TimedOut):
         report.timed_out.append(planned.title)
         text = render_stub(task.provenance, timed_out_body(planned, task.text, result.seconds))
-        decision, seen = _stage(root, task, text)
+        decision, seen, base = _stage(root, task, text)
+        if base is not None:
+            bases.add(base)
         if decision.action in ("new", "updated"):
             decision = replace(decision, action="timed-out")
         return _page_result(decision, seen, {})
     if isinstance(result, Exception):
         raise UsageError(f"{planned.title!r}: conversion failed: {result}")
     assert isinstance(result, _Done)
+    if result.base is not None:
+        bases.add(result.base)
     report.unknown_templates.update(result.unknown_templates)
     report.glossary_terms.extend(result.glossary)
     if task.provenance.glossary:

@@ -19,10 +19,10 @@ from ..core.center import Center
 from ..errors import UsageError
 from ..glossary_merge import plan_merge
 from ..state import backups_dir
+from .bases import BaseStore
 from .center_files import service_files
 from .decision import WRITES, Decision, decide, file_digest, read_current
 from .history_job import HistoryJob
-from .merge import BaseStore
 from .planning import read_provenance
 from .report import PageResult, Report, commit_message
 from .titles import normalise_title

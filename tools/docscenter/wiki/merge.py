@@ -2,7 +2,7 @@
 
 The base of the merge is the page as the importer last wrote it. Its body's SHA-256 is in the
 stub's provenance; the body itself is kept in the center's state folder
-(``.docscenter/bases/<sha256>``, see :class:`BaseStore`), and when it is not there (a fresh
+(``.docscenter/bases/``, see :mod:`.bases`), and when it is not there (a fresh
 clone, a state folder deleted) it is looked for in the file's version-control history: the
 latest version whose body has that hash. The merge itself is Breezy's three-way merge
 (the ``merge3`` package); a conflict is written with the standard markers, which
@@ -11,67 +11,18 @@ latest version whose body has that hash. The merge itself is Breezy's three-way 
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import merge3
 
 from ..core.provenance import digest, split_stub
-from ..state import bases_dir
 
 HISTORY_DEPTH = 20  # versions of a file searched for its base, newest first
 
 #: The names the conflict markers give each side.
 YOURS = "yours (the page as edited)"
 WIKI = "wiki (revision {revision})"
-
-
-class BaseStore:
-    """Bodies of pages as the importer wrote them, by SHA-256 (see the module docstring)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.folder = bases_dir(self.root)
-
-    def save(self, body: str) -> str:
-        """Keep ``body``; returns its SHA-256. Written under a name of this process's, then
-        renamed: a base is there whole or not at all (:meth:`load` checks it anyway)."""
-        sha = digest(body)
-        path = self.folder / sha
-        if not path.exists():
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self.folder / f".{sha}.{os.getpid()}"
-            try:
-                temporary.write_text(body, encoding="utf-8", newline="\n")
-                os.replace(temporary, path)
-            except BaseException:
-                temporary.unlink(missing_ok=True)
-                raise
-        return sha
-
-    def prune(self, keep: set[str]) -> int:
-        """Remove the bases no stub records any more; returns how many went."""
-        removed = 0
-        if self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if path.name not in keep:
-                    path.unlink(missing_ok=True)
-                    removed += 1
-        return removed
-
-    def load(self, sha: str, stub: Path | None = None) -> str | None:
-        """The body whose SHA-256 is ``sha``: from the store, else from the history of the
-        file ``stub``; None when neither has it."""
-        if not sha or not sha.isalnum():
-            return None
-        path = self.folder / sha
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            body = path.read_text(encoding="utf-8")
-            if digest(body) == sha:
-                return body
-        return from_history(stub, sha) if stub is not None else None
 
 
 def from_history(stub: Path, sha: str) -> str | None:
