@@ -112,8 +112,12 @@ def _start(wikitext: str, title: str, options: ConvertOptions) -> tuple[Context,
     if options.table_fast_path:
         text, ctx.lifted = lift_tables(text)
     code = parse(text)
-    ctx.anchors = _anchors_of(code)
+    # Headings are read only where a line starts with "=": a page with none has no anchors.
+    ctx.anchors = _anchors_of(code) if _HEADING_LINE.search(text) else frozenset()
     return ctx, code, text
+
+
+_HEADING_LINE = re.compile(r"^=", re.M)
 
 
 def _anchors_of(code: Wikicode) -> frozenset[str]:
