@@ -38,6 +38,19 @@ def test_failures_are_answers_for_their_task_alone() -> None:
     assert not multiprocessing.active_children()
 
 
+def test_a_worker_that_died_while_idle_is_replaced() -> None:
+    def tasks():
+        yield "a"
+        for worker in multiprocessing.active_children():  # the one worker, idle now
+            worker.kill()
+            worker.join()
+        yield "b"
+
+    assert dict(run_bounded(_job, tasks(), shared=2, timeout=60, workers=1)) == {
+        "a": "a:2", "b": "b:2"}
+    assert not multiprocessing.active_children()
+
+
 def test_a_caller_stopping_early_leaves_no_worker() -> None:
     answers = run_bounded(_job, ["a", "slow", "b", "c"], shared=0, timeout=60, workers=2)
     first = next(answers)

@@ -113,13 +113,18 @@ def run_bounded(
         more = True
         answers: list[tuple[T, Any]] = []
         while True:
-            for worker in pool:
+            for index, worker in enumerate(pool):
                 if worker.task is None and more:
                     task = next(queue, None)
                     if task is None:
                         more = False
                         break
-                    worker.give(task)
+                    try:
+                        worker.give(task)
+                    except OSError:  # it died while idle: another one takes its place
+                        worker.stop(kill=True)
+                        pool[index] = _Worker(context, function, shared)
+                        pool[index].give(task)
             # The workers have their next tasks before the caller reads these answers.
             yield from answers
             answers = []
