@@ -17,7 +17,7 @@ scheme was already judged.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 from docutils.utils import urischemes
 
@@ -64,13 +64,17 @@ def needs_full_check(text: str, link_schemes: Collection[str]) -> bool:
     if any(_embedded_suspect(m["scheme"], allowed) for m in _EMBEDDED.finditer(text)):
         return True
     lines = text.split("\n")
-    number, counted = 0, 0
-    for match in _DIRECTIVE.finditer(text):
-        number += text.count("\n", counted, match.start())
+    return any(_directive_suspect(match, text, lines, number)
+               for match, number in _numbered(_DIRECTIVE, text))
+
+
+def _numbered(pattern: re.Pattern[str], text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each match of ``pattern`` in ``text`` with the number (from 0) of its line."""
+    line, counted = 0, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", counted, match.start())
         counted = match.start()
-        if _directive_suspect(match, text, lines, number):
-            return True
-    return False
+        yield match, line
 
 
 _LITERAL_DIRECTIVE = re.compile(
@@ -88,10 +92,7 @@ def without_literal_content(text: str) -> str:
     if "\t" in text or not _LITERAL_DIRECTIVE.search(text):  # tab stops: not followed here
         return text
     lines = text.split("\n")
-    line, scanned = 0, 0
-    for match in _LITERAL_DIRECTIVE.finditer(text):
-        line += text.count("\n", scanned, match.start())
-        scanned = match.start()
+    for match, line in _numbered(_LITERAL_DIRECTIVE, text):
         if line and lines[line - 1].strip():
             continue
         base = len(match["indent"])

@@ -61,9 +61,6 @@ def _malformed(message: str) -> Exception:
 
 _TEMPLATE_ENDS = (tokens.TemplateParamSeparator, tokens.TemplateClose)
 _PARAMETER_ENDS = (tokens.TemplateParamEquals, *_TEMPLATE_ENDS)
-_ARGUMENT_ENDS = (tokens.ArgumentSeparator, tokens.ArgumentClose)
-_WIKILINK_ENDS = (tokens.WikilinkSeparator, tokens.WikilinkClose)
-_EXTERNAL_ENDS = (tokens.ExternalLinkSeparator, tokens.ExternalLinkClose)
 _TAG_PARTS = (tokens.TagAttrStart, tokens.TagCloseOpen, tokens.TagOpenClose,
               tokens.TagCloseSelfclose, tokens.TagCloseClose)
 _ATTRIBUTE_PARTS = (tokens.TagAttrEquals, tokens.TagAttrQuote, tokens.TagAttrStart,
@@ -133,39 +130,33 @@ class TreeBuilder:
             key = _code([_made(Text, {"_value": str(default)})])
         return _made(Parameter, {"_name": key, "_value": _code(nodes), "_showkey": showkey})
 
+    def _parts(self, separator: type[Any], close: type[Any]) -> tuple[Wikicode | None,
+                                                                       Wikicode, Any]:
+        """The nodes up to ``close``: those before the (last) ``separator`` token (None
+        without one) and those after it; and that separator token."""
+        first, mark = None, None
+        nodes, end = self._until((separator, close))
+        while type(end) is separator:
+            first, mark = _code(nodes), end
+            nodes, end = self._until((separator, close))
+        return first, _code(nodes), mark
+
     def _argument(self, _token: Any) -> Argument:
-        name = None
-        nodes, end = self._until(_ARGUMENT_ENDS)
-        while type(end) is tokens.ArgumentSeparator:
-            name = _code(nodes)
-            nodes, end = self._until(_ARGUMENT_ENDS)
-        if name is None:
-            return Argument(_code(nodes))
-        return Argument(name, _code(nodes))
+        name, rest, _mark = self._parts(tokens.ArgumentSeparator, tokens.ArgumentClose)
+        return Argument(rest) if name is None else Argument(name, rest)
 
     def _wikilink(self, _token: Any) -> Wikilink:
-        title = None
-        nodes, end = self._until(_WIKILINK_ENDS)
-        while type(end) is tokens.WikilinkSeparator:
-            title = _code(nodes)
-            nodes, end = self._until(_WIKILINK_ENDS)
+        title, rest, _mark = self._parts(tokens.WikilinkSeparator, tokens.WikilinkClose)
         if title is None:
-            return _made(Wikilink, {"_title": _code(nodes), "_text": None})
-        return _made(Wikilink, {"_title": title, "_text": _code(nodes)})
+            return _made(Wikilink, {"_title": rest, "_text": None})
+        return _made(Wikilink, {"_title": title, "_text": rest})
 
     def _external_link(self, token: Any) -> ExternalLink:
-        url, suppress_space = None, None
-        nodes, end = self._until(_EXTERNAL_ENDS)
-        while type(end) is tokens.ExternalLinkSeparator:
-            url, suppress_space = _code(nodes), end.get("suppress_space")
-            nodes, end = self._until(_EXTERNAL_ENDS)
-        if url is None:
-            url, title = _code(nodes), None
-        else:
-            title = _code(nodes)
-        return _made(ExternalLink, {"_url": url, "_title": title,
-                                    "_brackets": bool(token.get("brackets")),
-                                    "suppress_space": suppress_space is True})
+        url, rest, mark = self._parts(tokens.ExternalLinkSeparator, tokens.ExternalLinkClose)
+        fields = {"_url": rest, "_title": None} if url is None else {"_url": url, "_title": rest}
+        return _made(ExternalLink, {**fields, "_brackets": bool(token.get("brackets")),
+                                    "suppress_space": mark is not None
+                                    and mark.get("suppress_space") is True})
 
     def _entity(self, _token: Any) -> HTMLEntity:
         read = self._tokens.pop
