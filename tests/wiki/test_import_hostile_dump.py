@@ -180,3 +180,19 @@ def test_bad_limits_in_the_environment_or_manifest_exit_2(storage: Path, tmp_pat
                      manifest, check=2)
     assert result.stderr.strip() == (f"docscenter: error: {manifest}: wiki.limits: api_timeout "
                                      "= -1: expected a positive number of seconds")
+
+
+def test_a_stub_folder_linked_out_of_its_service_is_refused(storage: Path,
+                                                           tmp_path: Path) -> None:
+    # A symbolic link for the folder a page's stub goes to points outside the service: the
+    # import writes nothing through it.
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    before = snapshot(storage)
+    (storage / "services/storage/wiki").symlink_to(outside, target_is_directory=True)
+    dump = write(tmp_path / "dump.xml", page("Notes"))
+    result = run_cli("-C", storage, "import-wiki", dump, "--service", "storage", check=2)
+    assert "'Notes': would be written outside" in result.stderr
+    assert list(outside.iterdir()) == []
+    (storage / "services/storage/wiki").unlink()
+    assert snapshot(storage) == before

@@ -57,11 +57,14 @@ def page_titles(folder: Path, leave_out: Iterable[Path], suffix: str = ".rst",
                 leave_out_index: bool = False) -> list[str]:
     """The titles of the pages in ``folder`` (the first section title of each; subfolders
     not included), but those of ``leave_out`` (and of its index, ``leave_out_index``)."""
+    pages = sorted(folder.glob(f"*{suffix}")) if folder.is_dir() else []
+    if not pages:
+        return []  # a new folder: nothing to look up
     skipped = {path.resolve() for path in leave_out}
     if leave_out_index:
         skipped.add((folder / f"index{suffix}").resolve())
     titles = []
-    for path in sorted(folder.glob(f"*{suffix}")) if folder.is_dir() else []:
+    for path in pages:
         if path.resolve() in skipped:
             continue
         try:

@@ -149,6 +149,7 @@ class Planner:
         self.known: dict[str, dict[str, str]] = {}
         self.taken: dict[str, set[str]] = {}
         self.resolved: dict[str, Path] = {}  # each service's folder, symbolic links followed
+        self._folders: dict[Path, Path] = {}  # folders of stubs, symbolic links followed
         self._recorded: dict[str, Assignment] | None = None
 
     def _assign(self, title: str) -> Assignment | None:
@@ -161,6 +162,13 @@ class Planner:
 
     def _folder(self, service: str) -> Path:
         return self.center.services_dir / service / WIKI_FOLDER
+
+    def _resolved(self, path: Path) -> Path:
+        """``path`` with symbolic links followed (each folder's looked up once)."""
+        parent = self._folders.get(path.parent)
+        if parent is None:
+            parent = self._folders[path.parent] = path.parent.resolve()
+        return (parent / path.name).resolve() if path.is_symlink() else parent / path.name
 
     def plan(self, page: WikiPage) -> PlannedPage | None:
         assignment = self._assign(page.title)
@@ -192,7 +200,7 @@ class Planner:
             path = self._folder(service) / f"{name}.rst"
             relative = f"{WIKI_FOLDER}/{name}"
         # Defence in depth: whatever the title, the stub stays inside its service folder.
-        if not path.resolve().is_relative_to(self.resolved[service]):
+        if not self._resolved(path).is_relative_to(self.resolved[service]):
             raise UsageError(f"{page.title!r}: would be written outside {folder}")
         return PlannedPage(
             title=page.title, service=service, path=path, page=relative,
