@@ -8,6 +8,7 @@ target or substitution.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator
 from unicodedata import combining, east_asian_width
 from urllib.parse import quote
 
@@ -32,8 +33,8 @@ _PAIRS = {"'": "'", '"': '"', "<": ">", "(": ")", "[": "]", "{": "}"}
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # docutils makes a link of "scheme:..." in plain text for every scheme it knows
 # (javascript:, data:, file:, ...); those a link may not use are escaped.
-_UNLINKED_SCHEMES = frozenset(urischemes.schemes) - LINK_SCHEMES
-_LONGEST_SCHEME = max(map(len, urischemes.schemes))
+_KNOWN_SCHEMES = frozenset(urischemes.schemes)
+_LONGEST_SCHEME = max(map(len, _KNOWN_SCHEMES))
 _SCHEME_TAIL = re.compile(r"[A-Za-z0-9.+-]*$")
 
 
@@ -59,23 +60,32 @@ def escape_schemes(text: str) -> str:
         return text
     out: list[str] = []
     start = 0
-    for index in _colons(text):
-        window = text[max(0, index - _LONGEST_SCHEME - 1):index]
-        tail = _SCHEME_TAIL.search(window)
-        run = tail[0].lower() if tail else ""
-        if any(run[i].isalpha() and run[i:] in _UNLINKED_SCHEMES for i in range(len(run))):
-            out.append(text[start:index] + "\\")
-            start = index
+    for index in unlinked_colons(text):
+        out.append(text[start:index] + "\\")
+        start = index
     out.append(text[start:])
     return "".join(out)
 
 
-_COLON = re.compile(r":(?=\S)")
+_COLON = re.compile(r":(?=\S)")  # a colon followed by something a URI may go on with
 
 
-def _colons(text: str) -> list[int]:
-    """Positions of the colons followed by something a URI may go on with."""
-    return [m.start() for m in _COLON.finditer(text)]
+def unlinked_colons(text: str, allowed: Collection[str] = LINK_SCHEMES) -> Iterator[int]:
+    """The positions of the colons docutils would make a link from, with a scheme it knows
+    that ``allowed`` does not hold (see :func:`escape_schemes`). Each distinct run of
+    letters before a colon is judged once."""
+    judged: dict[str, bool] = {}
+    for match in _COLON.finditer(text):
+        at = match.start()
+        tail = _SCHEME_TAIL.search(text, max(0, at - _LONGEST_SCHEME - 1), at)
+        run = tail[0].lower() if tail else ""
+        unlinked = judged.get(run)
+        if unlinked is None:
+            unlinked = judged[run] = any(
+                run[i].isalpha() and run[i:] in _KNOWN_SCHEMES and run[i:] not in allowed
+                for i in range(len(run)))
+        if unlinked:
+            yield at
 
 
 def escape_line_start(line: str) -> str:

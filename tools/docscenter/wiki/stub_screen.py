@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
-from docutils.utils import urischemes
-
 from ..core.blocks import block_end, indent
 from ..core.vocabulary import (
     DIRECTIVES,
@@ -29,6 +27,7 @@ from ..core.vocabulary import (
     ROLES,
     is_web_address,
 )
+from ..rst import unlinked_colons
 
 _SPACE = r"[^\S\n]"
 _DIRECTIVE = re.compile(
@@ -44,11 +43,7 @@ _TARGET = re.compile(
     re.M)
 
 
-_KNOWN = frozenset(urischemes.schemes)
-_LONGEST = max(map(len, _KNOWN))
-_TAIL = re.compile(r"[A-Za-z0-9.+-]*$")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
-_COLON = re.compile(r":(?=\S)")
 
 
 def needs_full_check(text: str, link_schemes: Collection[str]) -> bool:
@@ -108,19 +103,7 @@ def without_literal_content(text: str) -> str:
 def _standalone(text: str, allowed: frozenset[str]) -> bool:
     """A scheme docutils knows, not allowed, right before a colon it would link from (as
     :func:`docscenter.rst.escape_schemes` sees them)."""
-    judged: dict[str, bool] = {}  # by the run of letters before the colon (few differ)
-    for match in _COLON.finditer(text):
-        at = match.start()
-        tail = _TAIL.search(text, max(0, at - _LONGEST - 1), at)
-        run = tail[0].lower() if tail else ""
-        suspect = judged.get(run)
-        if suspect is None:
-            suspect = judged[run] = any(
-                run[i].isalpha() and run[i:] in _KNOWN and run[i:] not in allowed
-                for i in range(len(run)))
-        if suspect:
-            return True
-    return False
+    return next(unlinked_colons(text, allowed), None) is not None
 
 
 def _embedded_suspect(scheme: str, allowed: frozenset[str]) -> bool:
