@@ -48,9 +48,14 @@ def _records(path: Path) -> Iterator[_Record]:
             yield _Record(header[0].decode("ascii"), offset, length)
 
 
-def _record(sha: str, body: str) -> bytes:
-    data = body.encode("utf-8")
+def _record(sha: str, data: bytes) -> bytes:
+    """A pack's record of the body ``data`` (UTF-8) whose SHA-256 is ``sha``."""
     return f"{sha} {len(data)}\n".encode("ascii") + data + b"\n"
+
+
+def _is_file_base(path: Path) -> bool:
+    """A base in a file of its own, as earlier versions kept them."""
+    return len(path.name) == 64 and path.name.isalnum()
 
 
 class BaseStore:
@@ -84,7 +89,7 @@ class BaseStore:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / f"{PART}{secrets.token_hex(8)}.part"
             self._part = (path, path.open("ab"))
-        self._part[1].write(_record(sha, body))
+        self._part[1].write(_record(sha, body.encode("utf-8")))
         self._added.add(sha)
         return sha
 
@@ -132,21 +137,19 @@ class BaseStore:
     def _files(self) -> Iterable[Path]:
         """Bases in files of their own."""
         if self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if len(path.name) == 64 and path.name.isalnum():
-                    yield path
+            yield from filter(_is_file_base, self.folder.iterdir())
 
     def prune(self, keep: set[str]) -> int:
         """Remove the bases no stub records any more (packs mostly of those are written
         again with the others), and unfinished packs; returns how many bases went."""
         removed = 0
-        for path in list(self._files()):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
-                removed += 1
         writing = self._part[0] if self._part is not None else None
         for path in sorted(self.folder.iterdir()) if self.folder.is_dir() else []:
-            if path.name.startswith(PART) and path != writing:
+            if _is_file_base(path):
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            elif path.name.startswith(PART) and path != writing:
                 path.unlink(missing_ok=True)
             elif path.name.startswith(PACK):
                 records = list(_records(path))
@@ -164,6 +167,5 @@ class BaseStore:
         with path.open("rb") as pack, temporary.open("wb") as out:
             for record in records:
                 pack.seek(record.offset)
-                out.write(f"{record.sha} {record.length}\n".encode("ascii")
-                          + pack.read(record.length) + b"\n")
+                out.write(_record(record.sha, pack.read(record.length)))
         os.replace(temporary, path)

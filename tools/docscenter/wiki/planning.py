@@ -148,8 +148,7 @@ class Planner:
         self.service = service
         self.known: dict[str, dict[str, str]] = {}
         self.taken: dict[str, set[str]] = {}
-        self.resolved: dict[str, Path] = {}  # each service's folder, symbolic links followed
-        self._folders: dict[Path, Path] = {}  # folders of stubs, symbolic links followed
+        self._real: dict[Path, Path] = {}  # folders with symbolic links followed
         self._recorded: dict[str, Assignment] | None = None
 
     def _assign(self, title: str) -> Assignment | None:
@@ -163,12 +162,17 @@ class Planner:
     def _folder(self, service: str) -> Path:
         return self.center.services_dir / service / WIKI_FOLDER
 
+    def _folder_resolved(self, folder: Path) -> Path:
+        """``folder`` with symbolic links followed (looked up once)."""
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = folder.resolve()
+        return real
+
     def _resolved(self, path: Path) -> Path:
-        """``path`` with symbolic links followed (each folder's looked up once)."""
-        parent = self._folders.get(path.parent)
-        if parent is None:
-            parent = self._folders[path.parent] = path.parent.resolve()
-        return (parent / path.name).resolve() if path.is_symlink() else parent / path.name
+        """``path`` with symbolic links followed (its folder's looked up once)."""
+        real = self._folder_resolved(path.parent) / path.name
+        return real.resolve() if path.is_symlink() else real
 
     def plan(self, page: WikiPage) -> PlannedPage | None:
         assignment = self._assign(page.title)
@@ -183,7 +187,6 @@ class Planner:
                                  f"new-service {service})")
             self.known[service] = _existing_names(self._folder(service))
             self.taken[service] = {p.stem for p in self._folder(service).glob("*.rst")}
-            self.resolved[service] = folder.resolve()
         title = normalise_title(page.title)
         if assignment.page:
             path = folder / f"{assignment.page}.rst"
@@ -200,7 +203,7 @@ class Planner:
             path = self._folder(service) / f"{name}.rst"
             relative = f"{WIKI_FOLDER}/{name}"
         # Defence in depth: whatever the title, the stub stays inside its service folder.
-        if not self._resolved(path).is_relative_to(self.resolved[service]):
+        if not self._resolved(path).is_relative_to(self._folder_resolved(folder)):
             raise UsageError(f"{page.title!r}: would be written outside {folder}")
         return PlannedPage(
             title=page.title, service=service, path=path, page=relative,

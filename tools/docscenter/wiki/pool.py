@@ -56,6 +56,7 @@ class _Worker(Generic[T]):
     """One forked worker and the task it runs, if any, since when."""
 
     def __init__(self, context: Any, function: Callable[[Any, T], Any], shared: Any) -> None:
+        self.context, self.function, self.shared = context, function, shared
         self.connection, theirs = multiprocessing.Pipe()
         self.process = context.Process(target=_serve, args=(theirs, function, shared),
                                        daemon=True)
@@ -93,6 +94,11 @@ class _Worker(Generic[T]):
         self.process.join()
         self.connection.close()
 
+    def renewed(self) -> _Worker[T]:
+        """Another worker in its place (it is killed)."""
+        self.stop(kill=True)
+        return _Worker(self.context, self.function, self.shared)
+
 
 def run_bounded(
     function: Callable[[S, T], R], tasks: Iterable[T], *, shared: S, timeout: float,
@@ -122,8 +128,7 @@ def run_bounded(
                     try:
                         worker.give(task)
                     except OSError:  # it died while idle: another one takes its place
-                        worker.stop(kill=True)
-                        pool[index] = _Worker(context, function, shared)
+                        pool[index] = worker.renewed()
                         pool[index].give(task)
             # The workers have their next tasks before the caller reads these answers.
             yield from answers
@@ -144,8 +149,7 @@ def run_bounded(
                 else:
                     continue
                 if not worker.alive:  # another one takes its place
-                    worker.stop(kill=True)
-                    pool[index] = _Worker(context, function, shared)
+                    pool[index] = worker.renewed()
                 answers.append(answer)
     finally:
         for worker in pool:
